@@ -1,0 +1,50 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-dev translations lint serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+# Compiled with Babel, so no GNU gettext is needed on the machine.
+translations: $(VENV)/.runtime-installed
+	$(BIN)/pybabel --quiet compile --domain django --directory locale --statistics
+
+# Sets everything up on the embedded default (SQLite, eager tasks, database
+# search) and serves the demo at http://127.0.0.1:8000/.
+demo: install translations
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install translations
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+# Sets up what the suite needs and runs all of it: lint, Django's checks,
+# missing migrations, then pytest. DATABASE_URL and CELERY_BROKER_URL, when
+# set, choose PostgreSQL and a real broker (see .ci/run).
+test: install-dev translations
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest

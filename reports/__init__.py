@@ -1,0 +1,1 @@
+"""The province's indicators against the targets of Plan 215."""
