@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev translations lint serve
+.PHONY: demo test install install-dev translations messages lint serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ test: install-dev translations
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Collects new strings into locale/vi (needs GNU gettext; only for those
+# who add strings). Translate them, then `make translations`.
+messages: install
+	$(MANAGE) makemessages --locale vi --no-location --ignore '.venv/*' --ignore 'tests/*' --ignore '*/migrations/*'

@@ -279,3 +279,5 @@ LOGGING = {
 # Where the administrative units of the demo province come from (see
 # cooperatives/data/SOURCES.md).
 DEMO_PROVINCE_CODE = "08"
+# load_demo creates users with published passwords; production turns it off.
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)

@@ -46,3 +46,5 @@ SILENCED_SYSTEM_CHECKS = [
     # other sites still cannot frame any page.
     "security.W019",
 ]
+
+DEMO_DATA_ALLOWED = False

@@ -1,9 +1,16 @@
+import unicodedata
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
+
+
+def _language_name(code: str) -> str:
+    # Django's table spells some names in decomposed Unicode (NFD); pages use NFC.
+    return unicodedata.normalize("NFC", get_language_info(code)["name_local"])
 
 
 def _home_url(language_code: str) -> str:
@@ -34,6 +41,16 @@ def language_switcher(context):
             url = translate_url(request.get_full_path(), code)
         else:
             url = _home_url(code)
-        info = get_language_info(code)
-        links.append({"code": code, "name": info["name_local"], "url": url, "translated": translated})
+        links.append({"code": code, "name": _language_name(code), "url": url, "translated": translated})
     return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def page_language(context) -> dict | None:
+    """When Wagtail falls back to a page in another language (it has no live
+    translation in the visitor's), the language that page is in."""
+    page = context.get("page")
+    locale = getattr(page, "locale", None)
+    if locale is None or locale.language_code == get_language():
+        return None
+    return {"code": locale.language_code, "name": _language_name(locale.language_code)}

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             records = read_units_file(path, province_code=province)
         except AdministrativeDataError as error:
             raise CommandError(str(error)) from error
-        with tqdm(total=len(records), desc="Administrative units", unit="unit", disable=options["verbosity"] == 0) as bar:
+        with tqdm(
+            total=len(records), desc="Administrative units", unit="unit", disable=options["verbosity"] == 0
+        ) as bar:
             result = administrative_units_load(
                 records=records,
                 edition=edition,

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from marketplace import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: Tuyên Quang's administrative units and one user per role. "
+        "Safe to run again: a second run changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is not allowed in this configuration (DEMO_DATA_ALLOWED is off).")
+        quiet = options["verbosity"] == 0
+
+        with tqdm(
+            total=demo.demo_unit_count(), desc="Administrative units", unit="unit", disable=quiet
+        ) as bar:
+            results = demo.demo_administrative_units_load(on_progress=bar.update)
+        for edition, result in results.items():
+            self.stdout.write(
+                f"  {edition}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged"
+            )
+
+        accounts = demo.demo_users_ensure()
+        self.stdout.write("")
+        self.stdout.write(
+            "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
+        )
+        for account, created in accounts:
+            state = "created" if created else "already there"
+            self.stdout.write(
+                f"  {account.role:<18} {account.email:<28} {account.username:<11} "
+                f"password: {account.password}  ({state})"
+            )
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))

@@ -1,0 +1,97 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from oscar.core.loading import get_model
+
+from cooperatives.models import AdministrativeUnit
+from marketplace import demo, roles
+
+pytestmark = pytest.mark.django_db
+
+Partner = get_model("partner", "Partner")
+
+
+def database_snapshot():
+    """What load_demo writes, down to password hashes and timestamps."""
+    units = list(
+        AdministrativeUnit.objects.order_by("edition", "code").values(
+            "id",
+            "edition",
+            "code",
+            "name",
+            "name_en",
+            "unit_type",
+            "level",
+            "parent_id",
+            "valid_from",
+            "valid_until",
+        )
+    )
+    links = sorted(
+        AdministrativeUnit.predecessors.through.objects.values_list(
+            "from_administrativeunit_id", "to_administrativeunit_id"
+        )
+    )
+    users = list(
+        get_user_model()
+        .objects.order_by("username")
+        .values(
+            "id", "username", "email", "password", "is_staff", "is_superuser", "date_joined", "groups__name"
+        )
+    )
+    partners = list(Partner.objects.order_by("code").values("id", "code", "name", "users__username"))
+    return units, links, users, partners
+
+
+def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
+    call_command("load_demo", verbosity=1)
+    output = capsys.readouterr().out
+
+    three_level = AdministrativeUnit.objects.filter(edition="2025-03-01")
+    assert three_level.filter(level="province").get().name == "Tỉnh Tuyên Quang"
+    assert three_level.filter(level="district").count() == 7
+    # 137 units of 2025-03-01 plus Vân Sơn, kept as historical.
+    assert three_level.filter(level="commune").count() == 138
+    assert AdministrativeUnit.objects.filter(edition="2025-07-01", level="commune").count() == 124
+
+    for account in demo.DEMO_ACCOUNTS:
+        assert account.email in output
+        assert f"password: {account.password}" in output
+
+
+def test_running_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo", verbosity=0)
+    before = database_snapshot()
+    call_command("load_demo", verbosity=0)
+    assert database_snapshot() == before
+    assert "0 created, 0 updated, 146 unchanged" in capsys.readouterr().out
+
+
+def test_load_demo_keeps_a_changed_password():
+    call_command("load_demo", verbosity=0)
+    buyer = get_user_model().objects.get(username="nguoimua")
+    buyer.set_password("a-new-secret-of-hers")
+    buyer.save()
+    call_command("load_demo", verbosity=0)
+    buyer.refresh_from_db()
+    assert buyer.check_password("a-new-secret-of-hers")
+
+
+def test_each_demo_user_has_exactly_its_role():
+    call_command("load_demo", verbosity=0)
+    for account in demo.DEMO_ACCOUNTS:
+        user = get_user_model().objects.get(username=account.username)
+        assert list(user.groups.values_list("name", flat=True)) == [account.role]
+        assert user.is_superuser == (account.role == roles.PLATFORM_ADMIN)
+        # Cooperative staff never get is_staff: Oscar would show them every partner.
+        assert user.is_staff == (account.role == roles.PLATFORM_ADMIN)
+    staff = get_user_model().objects.get(username="htx.sontra")
+    assert Partner.objects.get(users=staff).name == "Hợp tác xã Sơn Trà"
+
+
+def test_load_demo_refuses_where_demo_data_is_not_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="not allowed"):
+        call_command("load_demo", verbosity=0)
+    assert not get_user_model().objects.exists()
