@@ -6,7 +6,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev translations messages lint serve
+
+.PHONY: demo test test-e2e install install-dev translations messages lint serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +48,14 @@ test: install-dev translations
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/e2e
+	$(MAKE) test-e2e
+
+# Browser tests in a session of their own: their live server empties the
+# database after each test, which must not touch the rest of the suite.
+# Screenshots and traces, when a test saves them, go to test-artifacts/.
+test-e2e: install-dev
+	$(BIN)/pytest tests/e2e
 
 # Collects new strings into locale/vi (needs GNU gettext; only for those
 # who add strings). Translate them, then `make translations`.

@@ -29,6 +29,12 @@ ROLE_PERMISSIONS = {
     # get is_staff.
     COOPERATIVE_STAFF: [("partner", "partner", "dashboard_access")],
     TOURISM_OFFICER: [("wagtailadmin", "admin", "access_admin")],
-    PROVINCE_OFFICER: [("wagtailadmin", "admin", "access_admin")],
+    PROVINCE_OFFICER: [
+        ("wagtailadmin", "admin", "access_admin"),
+        ("cooperatives", "cooperative", "review_cooperative"),
+        ("cooperatives", "pilotprogramme", "add_pilotprogramme"),
+        ("cooperatives", "pilotprogramme", "change_pilotprogramme"),
+        ("cooperatives", "pilotprogramme", "view_pilotprogramme"),
+    ],
     PLATFORM_ADMIN: [],
 }

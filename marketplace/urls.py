@@ -22,6 +22,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("cooperatives/", include("cooperatives.urls")),
+    # The cooperative's own tools sit inside Oscar's dashboard.
+    path("shop/dashboard/cooperative/", include("cooperatives.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),

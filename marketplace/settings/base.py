@@ -9,8 +9,11 @@ backend, so the demo needs no service.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's defaults, overridden below)
+
+from cooperatives.dashboard.access import cooperative_staff_access
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -158,8 +161,16 @@ MEDIA_URL = "/media/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Papers sent with applications (registration certificates, bank details)
+# are kept outside MEDIA_ROOT, which is served to anyone, and are only
+# handed out by views that check who asks.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-media-is-never-served/"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -281,3 +292,38 @@ LOGGING = {
 DEMO_PROVINCE_CODE = "08"
 # load_demo creates users with published passwords; production turns it off.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
+
+# The cooperative's own tools join Oscar's dashboard menu, for its staff only.
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("My cooperative"),
+        "icon": "fas fa-seedling",
+        "access_fn": cooperative_staff_access,
+        "children": [
+            {
+                "label": _("Profile"),
+                "url_name": "cooperative-dashboard:profile",
+                "access_fn": cooperative_staff_access,
+            },
+            {
+                "label": _("Raw-material areas"),
+                "url_name": "cooperative-dashboard:area-list",
+                "access_fn": cooperative_staff_access,
+            },
+            {
+                "label": _("Linkage models"),
+                "url_name": "cooperative-dashboard:linkage-model-list",
+                "access_fn": cooperative_staff_access,
+            },
+        ],
+    },
+]
+
+# Periodic work, in one place (run by `celery -A marketplace beat`).
+CELERY_BEAT_SCHEDULE = {
+    # Every morning before office hours, so reminders are read the same day.
+    "certification-expiry-reminders": {
+        "task": "cooperatives.certification_expiry_reminders_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}

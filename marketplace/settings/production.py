@@ -34,6 +34,7 @@ OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 
 STORAGES = {
+    **STORAGES,  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names let browsers cache static files for a year; compressed
     # copies save bandwidth on mobile networks.

@@ -131,3 +131,169 @@ def test_command_reports_a_bad_file_without_a_traceback(tmp_path):
     path.write_text("[1, 2, 3]", encoding="utf-8")
     with pytest.raises(CommandError, match="does not hold a list of units"):
         call_command("load_administrative_units", str(path), edition="x", verbosity=0)
+
+
+# --- Cooperatives -------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+from oscar.test.factories import create_order, create_product, create_stockrecord  # noqa: E402
+
+from cooperatives import selectors, services  # noqa: E402
+from cooperatives.models import Cooperative, LinkageModel, RawMaterialArea  # noqa: E402
+from marketplace import roles  # noqa: E402
+from tests.factories import UserFactory, administrative_tree, approved_cooperative  # noqa: E402
+
+
+@pytest.fixture
+def units():
+    return administrative_tree()
+
+
+def applied(units, applicant=None, **fields):
+    return Cooperative.objects.create(
+        legal_name=fields.pop("legal_name", "Hợp tác xã Sơn Trà"), slug=fields.pop("slug", "htx-son-tra"),
+        registration_number=fields.pop("registration_number", "5201-000123"), commune=units["02254"],
+        address="Thôn Hồng Ba", phone="0912345678", email="sontra@htx.example", representative="Lý Văn Hùng",
+        applicant=applicant or UserFactory(), **fields,
+    )  # fmt: skip
+
+
+def test_approval_creates_one_partner_and_makes_the_applicant_its_staff(
+    units, django_capture_on_commit_callbacks
+):
+    cooperative = applied(units)
+    officer = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.cooperative_approve(cooperative=cooperative, approved_by=officer)
+        services.cooperative_approve(cooperative=cooperative, approved_by=officer)
+    cooperative.refresh_from_db()
+    assert cooperative.status == "approved"
+    assert (cooperative.approved_by, cooperative.partner.name) == (officer, "Hợp tác xã Sơn Trà")
+    assert list(cooperative.partner.users.all()) == [cooperative.applicant]
+    assert cooperative.applicant.groups.filter(name=roles.COOPERATIVE_STAFF).exists()
+    assert not cooperative.applicant.is_staff
+    assert len(callbacks) == 1  # one decision e-mail, however often it is approved
+    assert selectors.cooperative_of_user(user=cooperative.applicant) == cooperative
+
+
+def test_rejection_needs_a_reason_and_only_applies_to_waiting_applications(units):
+    cooperative = applied(units)
+    with pytest.raises(ValidationError):
+        services.cooperative_reject(cooperative=cooperative, rejected_by=None, reason="  ")
+    services.cooperative_reject(cooperative=cooperative, rejected_by=None, reason="Thiếu giấy đăng ký")
+    cooperative.refresh_from_db()
+    assert (cooperative.status, cooperative.rejection_reason) == ("rejected", "Thiếu giấy đăng ký")
+    assert cooperative.partner is None
+    with pytest.raises(ValidationError):
+        services.cooperative_approve(cooperative=cooperative, approved_by=None)
+    with pytest.raises(ValidationError):
+        services.cooperative_reject(cooperative=cooperative, rejected_by=None, reason="again")
+
+
+def test_suspension_takes_the_dashboard_away_and_approval_gives_it_back(
+    units, django_capture_on_commit_callbacks, mailoutbox
+):
+    cooperative = approved_cooperative(legal_name="HTX A", commune=units["02254"])
+    staff = cooperative.partner.users.get()
+    with pytest.raises(ValidationError):
+        services.cooperative_suspend(cooperative=cooperative, suspended_by=None, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cooperative_suspend(cooperative=cooperative, suspended_by=None, reason="Kiểm tra chất lượng")
+    assert "Kiểm tra chất lượng" in mailoutbox[-1].body
+    assert not staff.groups.filter(name=roles.COOPERATIVE_STAFF).exists()
+    assert selectors.cooperative_of_user(user=staff) is None
+    services.cooperative_approve(cooperative=cooperative, approved_by=None)
+    assert staff.groups.filter(name=roles.COOPERATIVE_STAFF).exists()
+    assert Cooperative.objects.get(pk=cooperative.pk).partner == cooperative.partner
+
+
+def test_apply_saves_everything_or_nothing(units):
+    Group.objects.get(name=roles.BUYER)
+    account = services.ApplicantAccount(email="new@htx.example", password="a-Strong-passw0rd")
+    details = {
+        "legal_name": "Hợp tác xã Mới", "registration_number": "5201-999", "commune": units["02254"],
+        "address": "Thôn 1", "phone": "0912345678", "email": "new@htx.example", "representative": "A",
+        "description": "<script>x()</script><p>Mô tả</p>",
+    }  # fmt: skip
+    cooperative = services.cooperative_apply(account=account, details=details)
+    assert cooperative.status == "applied"
+    assert cooperative.description == "<p>Mô tả</p>"
+    assert cooperative.slug == "hop-tac-xa-moi"
+    # Same registration number: refused, and no second user is left behind.
+    User = cooperative.applicant.__class__
+    users = User.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.cooperative_apply(
+            account=services.ApplicantAccount(email="other@htx.example", password="a-Strong-passw0rd"),
+            details={**details, "email": "other@htx.example"},
+        )
+    assert "registration_number" in error.value.message_dict
+    assert User.objects.count() == users
+
+
+@pytest.mark.parametrize("name", ["Apply", "Review"])
+def test_profile_slugs_never_shadow_the_directory_s_own_pages(units, name):
+    assert services._unique_slug(name) not in services.RESERVED_SLUGS
+
+
+def test_digital_evidence_comes_from_listings_and_online_sales(units):
+    cooperative = approved_cooperative(legal_name="HTX Chè", commune=units["02254"])
+    linkage_model = LinkageModel.objects.create(
+        enterprise_name="Công ty", product_description="Chè", signed_on="2024-01-01",
+        declared_digital_tools=["farm_diary"],
+    )  # fmt: skip
+    linkage_model.cooperatives.add(cooperative)
+    evidence = selectors.linkage_model_digital_evidence(linkage_model=linkage_model)
+    assert evidence == {"listed_online": False, "sold_online": False, "declared_tools": ["farm_diary"]}
+
+    product = create_product(title="Chè Shan tuyết")
+    create_stockrecord(product, price=Decimal(150000), num_in_stock=5, partner_name=cooperative.partner.name)
+    assert selectors.linkage_model_digital_evidence(linkage_model=linkage_model)["listed_online"] is True
+
+    from oscar.apps.partner.strategy import Default
+    from oscar.core.loading import get_model
+
+    basket = get_model("basket", "Basket").objects.create()
+    basket.strategy = Default()
+    basket.add_product(product)
+    create_order(basket=basket)
+    assert selectors.linkage_model_digital_evidence(linkage_model=linkage_model)["sold_online"] is True
+
+
+def test_linkage_models_take_only_their_cooperatives_areas(units):
+    a = approved_cooperative(legal_name="HTX A", commune=units["02254"])
+    b = approved_cooperative(legal_name="HTX B", commune=units["02395"])
+    area_b = RawMaterialArea.objects.create(
+        cooperative=b, name="Vườn", commune=units["02395"], area_hectares=1, main_crop="Cam"
+    )
+    linkage_model = LinkageModel(enterprise_name="X", product_description="Y", signed_on="2024-01-01")
+    with pytest.raises(ValidationError):
+        services.linkage_model_save(
+            linkage_model=linkage_model, cooperatives=[a], raw_material_areas=[area_b]
+        )
+    with pytest.raises(ValidationError):
+        services.linkage_model_save(linkage_model=linkage_model, cooperatives=[], raw_material_areas=[])
+    assert not LinkageModel.objects.exists()
+
+
+def test_active_linkage_models_exclude_expired_and_future_ones(units):
+    import datetime
+
+    on = datetime.date(2025, 6, 1)
+    make = LinkageModel.objects.create
+    current = make(
+        enterprise_name="a", product_description="a", signed_on="2024-01-01", expires_on="2026-01-01"
+    )
+    open_ended = make(enterprise_name="b", product_description="b", signed_on="2024-01-01")
+    make(enterprise_name="c", product_description="c", signed_on="2023-01-01", expires_on="2025-05-31")
+    make(enterprise_name="d", product_description="d", signed_on="2025-06-02")
+    assert set(LinkageModel.objects.active(on)) == {current, open_ended}
+
+
+def test_units_below_a_province_are_found_at_any_depth(units):
+    below = set(units["province"].descendant_ids())
+    assert below == {u.pk for key, u in units.items() if key != "province"}
+    assert units["072"].descendant_ids(include_self=True)[0] == units["072"].pk

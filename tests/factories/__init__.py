@@ -21,3 +21,56 @@ def cooperative_staff_user(partner=None, **kwargs):
     user = user_with_role(roles.COOPERATIVE_STAFF, **kwargs)
     (partner or PartnerFactory()).users.add(user)
     return user
+
+
+def administrative_tree(edition="2025-03-01"):
+    """A province with two districts of two communes each, built by hand so a
+    test knows every unit."""
+    from cooperatives.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.create(
+        edition=edition, code="08", name="Tỉnh Tuyên Quang", short_name="Tuyên Quang", unit_type="Tỉnh",
+        level="province",
+    )  # fmt: skip
+    units = {"province": province}
+    for district_code, district_name, communes in [
+        ("072", "Na Hang", [("02254", "Hồng Thái"), ("02239", "Thượng Nông")]),
+        ("074", "Hàm Yên", [("02395", "Phù Lưu"), ("02404", "Yên Thuận")]),
+    ]:
+        district = AdministrativeUnit.objects.create(
+            edition=edition, code=district_code, name=f"Huyện {district_name}", short_name=district_name,
+            unit_type="Huyện", level="district", parent=province,
+        )  # fmt: skip
+        units[district_code] = district
+        for code, name in communes:
+            units[code] = AdministrativeUnit.objects.create(
+                edition=edition, code=code, name=f"Xã {name}", short_name=name, unit_type="Xã",
+                level="commune", parent=district,
+            )  # fmt: skip
+    return units
+
+
+_registration_numbers = iter(range(1, 10**6))
+
+
+def approved_cooperative(*, legal_name, commune, staff=None, **fields):
+    """An approved cooperative with its shop partner; ``staff`` (a new user
+    if none) is its staff."""
+    from cooperatives import services
+    from cooperatives.models import Cooperative
+
+    staff = staff or UserFactory()
+    number = next(_registration_numbers)
+    cooperative = Cooperative.objects.create(
+        legal_name=legal_name,
+        slug=services._unique_slug(legal_name),
+        registration_number=fields.pop("registration_number", f"TEST-{number:06d}"),
+        commune=commune,
+        address=fields.pop("address", "Thôn 1"),
+        phone=fields.pop("phone", "0912345678"),
+        email=fields.pop("email", f"htx-{number}@htx.example"),
+        representative=fields.pop("representative", "Nguyễn Văn A"),
+        applicant=staff,
+        **fields,
+    )
+    return services.cooperative_approve(cooperative=cooperative, approved_by=None)

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from oscar.core.loading import get_model
 
-from cooperatives.models import AdministrativeUnit
+from cooperatives.models import AdministrativeUnit, Cooperative
 from marketplace import demo, roles
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,13 @@ def database_snapshot():
         )
     )
     partners = list(Partner.objects.order_by("code").values("id", "code", "name", "users__username"))
-    return units, links, users, partners
+    cooperatives = list(
+        Cooperative.objects.order_by("pk").values(
+            "pk", "legal_name", "status", "partner_id", "approved_at", "raw_material_areas__name",
+            "raw_material_areas__certifications__certificate_number", "linkage_models__enterprise_name",
+        )
+    )  # fmt: skip
+    return units, links, users, partners, cooperatives
 
 
 def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
@@ -58,6 +64,10 @@ def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
     for account in demo.DEMO_ACCOUNTS:
         assert account.email in output
         assert f"password: {account.password}" in output
+
+    districts = three_level.filter(level="district")
+    for district in districts:
+        assert Cooperative.objects.approved().in_unit(district).exists(), district.name
 
 
 def test_running_load_demo_twice_changes_nothing(capsys):

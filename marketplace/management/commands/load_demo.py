@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cooperatives import demo as cooperatives_demo
 from marketplace import demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo: Tuyên Quang's administrative units and one user per role. "
+        "Load the demo: Tuyên Quang's administrative units, one user per role, and cooperatives "
+        "in every district with their raw-material areas and linkage models. "
         "Safe to run again: a second run changes nothing."
     )
 
@@ -27,6 +29,12 @@ class Command(BaseCommand):
             )
 
         accounts = demo.demo_users_ensure()
+
+        total = cooperatives_demo.demo_cooperatives_count()
+        with tqdm(total=total, desc="Cooperatives", unit="cooperative", disable=quiet) as bar:
+            cooperatives = cooperatives_demo.demo_cooperatives_ensure(on_progress=bar.update)
+        created = sum(1 for _cooperative, was_created in cooperatives if was_created)
+        self.stdout.write(f"  cooperatives: {created} created, {len(cooperatives) - created} already there")
         self.stdout.write("")
         self.stdout.write(
             "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
