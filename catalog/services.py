@@ -1,0 +1,172 @@
+"""Changes to products, lots and their trace logs."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from .models import Lot, LotAllocation, Product, TraceEvent
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+def stock_record_sync(*, product: Product, partner) -> int:
+    """Set the stock record's quantity to what the open lots hold: stock for
+    sale is held per lot. Returns the new quantity."""
+    available = (
+        Lot.objects.filter(product=product, cooperative__partner=partner, status=Lot.Status.OPEN).aggregate(
+            total=Sum("quantity_available")
+        )["total"]
+        or 0
+    )
+    StockRecord.objects.filter(product=product, partner=partner).update(num_in_stock=available)
+    return available
+
+
+def _next_lot_code(cooperative, produced_on: datetime.date) -> str:
+    # Short enough to print and read aloud: cooperative, date, running number.
+    prefix = f"{cooperative.registration_number.replace(' ', '')[-6:].upper()}-{produced_on:%y%m%d}"
+    taken = Lot.objects.filter(code__startswith=prefix).count()
+    return f"{prefix}-{taken + 1:02d}"
+
+
+def lot_create(
+    *,
+    product: Product,
+    cooperative,
+    produced_on: datetime.date,
+    quantity: int,
+    unit: str = "sp",
+    best_before: datetime.date | None = None,
+    raw_material_area=None,
+    code: str | None = None,
+) -> Lot:
+    """Record a lot of one of the cooperative's own products and put it on sale."""
+    if (
+        cooperative.partner_id is None
+        or not StockRecord.objects.filter(product=product, partner_id=cooperative.partner_id).exists()
+    ):
+        raise ValidationError({"product": _("The cooperative does not sell this product.")})
+    if raw_material_area is not None and raw_material_area.cooperative_id != cooperative.pk:
+        raise ValidationError({"raw_material_area": _("Choose one of the cooperative's own areas.")})
+    with transaction.atomic():
+        lot = Lot(
+            product=product,
+            cooperative=cooperative,
+            raw_material_area=raw_material_area,
+            produced_on=produced_on,
+            best_before=best_before,
+            quantity=quantity,
+            quantity_available=quantity,
+            unit=unit,
+            code=(code or _next_lot_code(cooperative, produced_on)).strip().upper(),
+        )
+        lot.full_clean()
+        lot.save()
+        stock_record_sync(product=product, partner=cooperative.partner)
+    return lot
+
+
+def lots_allocate(*, line, quantity: int) -> list[LotAllocation]:
+    """Take ``quantity`` of the line's product from its cooperative's open
+    lots, first-expiring first, and record which lots it came from. The lots
+    are locked while counted, so two orders never take the same units.
+    Raises ValidationError when the lots do not hold enough."""
+    with transaction.atomic():
+        lots = list(
+            Lot.objects.select_for_update()
+            .filter(
+                product_id=line.product_id, cooperative__partner_id=line.partner_id, status=Lot.Status.OPEN
+            )
+            .order_by("best_before", "produced_on", "pk")
+        )
+        if sum(lot.quantity_available for lot in lots) < quantity:
+            raise ValidationError(_("Not enough stock left for this product."))
+        allocations, wanted = [], quantity
+        for lot in lots:
+            if wanted == 0:
+                break
+            taken = min(wanted, lot.quantity_available)
+            if taken == 0:
+                continue
+            lot.quantity_available -= taken
+            if lot.quantity_available == 0:
+                lot.status = Lot.Status.CLOSED
+            lot.save(update_fields=["quantity_available", "status"])
+            allocations.append(LotAllocation.objects.create(line=line, lot=lot, quantity=taken))
+            wanted -= taken
+        stock_record_sync(product=line.product, partner=line.partner)
+    return allocations
+
+
+def trace_event_append(
+    *,
+    lot: Lot,
+    kind: str,
+    occurred_at: datetime.datetime,
+    place: str,
+    actor: str,
+    note: str = "",
+    input_product: str = "",
+    pre_harvest_interval_days: int | None = None,
+    photo=None,
+) -> TraceEvent:
+    """Add an event at the end of the lot's trace log, chained to the one
+    before it. Events are never changed afterwards: a mistake is put right
+    by a correction event."""
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("An event cannot be in the future.")})
+    with transaction.atomic():
+        # The lock serialises appends to one lot, so sequences never clash.
+        lot = Lot.objects.select_for_update().get(pk=lot.pk)
+        previous = lot.events.order_by("-sequence").first()
+        planting = lot.events.filter(kind=TraceEvent.Kind.PLANTING).order_by("occurred_at").first()
+        if planting and occurred_at < planting.occurred_at and kind != TraceEvent.Kind.CORRECTION:
+            raise ValidationError({"occurred_at": _("An event cannot come before the lot was planted.")})
+        event = TraceEvent(
+            lot=lot,
+            sequence=(previous.sequence + 1) if previous else 1,
+            kind=kind,
+            occurred_at=occurred_at,
+            place=place,
+            actor=actor,
+            note=note,
+            input_product=input_product,
+            pre_harvest_interval_days=pre_harvest_interval_days,
+            photo=photo or "",
+            previous_hash=previous.hash if previous else "",
+        )
+        event.hash = "0" * 64  # replaced below, once every field is final
+        event.full_clean(exclude=["hash"])
+        event.hash = event.compute_hash()
+        event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    verified: bool
+    event_count: int
+    broken_at: int | None = None  # sequence of the first event that fails
+
+
+def trace_chain_verify(*, lot: Lot) -> ChainVerification:
+    """Recompute every hash of the lot's log from its content: an event
+    changed, removed or reordered behind the application's back shows as
+    the first sequence where the chain breaks."""
+    previous_hash, count = "", 0
+    for expected_sequence, event in enumerate(lot.events.order_by("sequence"), start=1):
+        count += 1
+        if (
+            event.sequence != expected_sequence
+            or event.previous_hash != previous_hash
+            or event.compute_hash() != event.hash
+        ):
+            return ChainVerification(verified=False, event_count=count, broken_at=expected_sequence)
+        previous_hash = event.hash
+    return ChainVerification(verified=True, event_count=count)
