@@ -61,6 +61,26 @@ class Product(AbstractProduct):
             raise ValidationError(_("An OCOP rating needs its certificate number and year."))
 
 
+class OcopRatingReminder(models.Model):
+    """One OCOP expiry reminder sent for one rating period, so the daily task
+    never sends it twice (a renewed rating gets reminders again)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ocop_reminders")
+    valid_until = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "valid_until", "days_before"], name="one_ocop_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} – {self.valid_until} – {self.days_before}"
+
+
 class Lot(models.Model):
     """A harvest or production batch: the unit of traceability. Its code is
     printed on the label and its QR code opens the trace page; stock for

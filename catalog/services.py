@@ -3,14 +3,17 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from .models import Lot, LotAllocation, Product, TraceEvent
+from .models import Lot, LotAllocation, OcopRatingReminder, Product, TraceEvent
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -170,3 +173,44 @@ def trace_chain_verify(*, lot: Lot) -> ChainVerification:
             return ChainVerification(verified=False, event_count=count, broken_at=expected_sequence)
         previous_hash = event.hash
     return ChainVerification(verified=True, event_count=count)
+
+
+def ocop_rating_send_expiry_reminders(*, today: datetime.date) -> int:
+    """E-mail the cooperatives selling an OCOP-rated product 60 and 14 days
+    before its rating expires; each reminder goes once per rating period,
+    and a missed day is caught up with one reminder. Returns how many
+    e-mails were sent."""
+    from cooperatives.models import Cooperative
+    from cooperatives.services import REMINDER_DAYS
+
+    sent = 0
+    for days in sorted(REMINDER_DAYS):
+        due = Product.objects.filter(
+            ocop_rating__gt=0,
+            ocop_valid_until__gte=today,
+            ocop_valid_until__lte=today + datetime.timedelta(days=days),
+        )
+        for product in due:
+            with transaction.atomic():
+                if OcopRatingReminder.objects.filter(
+                    product=product, valid_until=product.ocop_valid_until, days_before__lte=days
+                ).exists():
+                    continue
+                OcopRatingReminder.objects.create(
+                    product=product, valid_until=product.ocop_valid_until, days_before=days
+                )
+                recipients = sorted(
+                    Cooperative.objects.approved()
+                    .filter(partner__stockrecords__product=product)
+                    .values_list("email", flat=True)
+                    .distinct()
+                )
+                if not recipients:
+                    continue
+                with translation.override("vi"):
+                    context = {"product": product, "days_left": (product.ocop_valid_until - today).days}
+                    subject = render_to_string("catalog/email/ocop_expiry_subject.txt", context).strip()
+                    body = render_to_string("catalog/email/ocop_expiry_body.txt", context)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                sent += 1
+    return sent

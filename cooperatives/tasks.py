@@ -24,5 +24,10 @@ def cooperative_decision_email_task(cooperative_id: int) -> None:
     max_retries=5,
 )
 def certification_expiry_reminders_task() -> int:
-    """Daily: remind cooperatives of certificates about to expire."""
-    return services.certification_send_expiry_reminders(today=timezone.localdate())
+    """Daily: remind cooperatives of certificates and OCOP ratings about to expire."""
+    from catalog.services import ocop_rating_send_expiry_reminders
+
+    today = timezone.localdate()
+    return services.certification_send_expiry_reminders(today=today) + ocop_rating_send_expiry_reminders(
+        today=today
+    )

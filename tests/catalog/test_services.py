@@ -196,3 +196,35 @@ def test_valid_gtins_pass(gtin):
 def test_invalid_gtins_are_refused(gtin):
     with pytest.raises(ValidationError):
         validate_gtin(gtin)
+
+
+def test_ocop_ratings_are_reminded_60_and_14_days_before_expiry(product, cooperative, mailoutbox):
+    today = datetime.date(2026, 1, 1)
+    product.ocop_rating = 4
+    product.ocop_certificate_number = "QĐ 321/QĐ-UBND"
+    product.ocop_year = 2024
+    product.ocop_valid_until = today + datetime.timedelta(days=60)
+    product.save()
+    assert services.ocop_rating_send_expiry_reminders(today=today) == 1
+    assert mailoutbox[0].to == [cooperative.email]
+    assert "Chè Shan tuyết Hồng Thái" in mailoutbox[0].subject
+    assert services.ocop_rating_send_expiry_reminders(today=today + datetime.timedelta(days=10)) == 0
+    assert services.ocop_rating_send_expiry_reminders(today=today + datetime.timedelta(days=46)) == 1
+    assert services.ocop_rating_send_expiry_reminders(today=today + datetime.timedelta(days=47)) == 0
+    # A renewed rating is a new period: reminded again before it ends.
+    product.ocop_valid_until = today + datetime.timedelta(days=400)
+    product.save()
+    assert services.ocop_rating_send_expiry_reminders(today=today + datetime.timedelta(days=350)) == 1
+    assert len(mailoutbox) == 3
+
+
+def test_unrated_and_expired_products_get_no_ocop_reminder(product, mailoutbox):
+    today = datetime.date(2026, 1, 1)
+    product.ocop_valid_until = today + datetime.timedelta(days=10)  # not rated
+    product.save()
+    assert services.ocop_rating_send_expiry_reminders(today=today) == 0
+    product.ocop_rating, product.ocop_certificate_number, product.ocop_year = 3, "X", 2022
+    product.ocop_valid_until = today - datetime.timedelta(days=1)
+    product.save()
+    assert services.ocop_rating_send_expiry_reminders(today=today) == 0
+    assert mailoutbox == []
