@@ -146,6 +146,10 @@ def trace_event_append(
         )
         event.hash = "0" * 64  # replaced below, once every field is final
         event.full_clean(exclude=["hash"])
+        if photo:
+            # Stored first: the storage may rename the file, and the hash
+            # must cover the name the row will keep.
+            event.photo.save(photo.name, photo, save=False)
         event.hash = event.compute_hash()
         event.save()
     return event

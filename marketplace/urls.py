@@ -19,6 +19,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("01/", include("catalog.gs1_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     # The cooperative's own tools sit inside Oscar's dashboard.
     path("shop/dashboard/cooperative/", include("cooperatives.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("trace/", include("catalog.trace_urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
