@@ -114,7 +114,7 @@ def lot_link(lot, *, base_url: str) -> str:
     gtin = lot.product.gtin
     if gtin:
         return f"{base_url}/01/{gtin.zfill(14)}/10/{code}"
-    return f"{base_url}/trace/{code}/"
+    return f"{base_url}/trace/{code}/?src=qr"
 
 
 def lot_qr(lot, *, base_url: str) -> segno.QRCode:

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -121,6 +122,15 @@ class Lot(models.Model):
     unit = models.CharField(_("unit"), max_length=20, default="sp")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     recall_reason = models.TextField(_("reason for recall"), blank=True)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    recalled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recalled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -160,6 +170,28 @@ class LotAllocation(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.lot_id} → {self.line_id}"
+
+
+class LotScanCount(models.Model):
+    """How many times a lot's trace page was opened from its QR code, per
+    day. Only counts are kept, never who scanned or from where; the commune
+    is the lot's origin, so reports can add scans up by commune."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="scan_counts")
+    commune = models.ForeignKey(
+        "cooperatives.AdministrativeUnit", on_delete=models.PROTECT, related_name="lot_scan_counts"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lot scan count")
+        verbose_name_plural = _("lot scan counts")
+        constraints = [models.UniqueConstraint(fields=["lot", "day"], name="one_scan_count_per_lot_and_day")]
+        indexes = [models.Index(fields=["commune", "day"])]
+
+    def __str__(self):
+        return f"{self.lot_id} {self.day}: {self.count}"
 
 
 class TraceEvent(models.Model):

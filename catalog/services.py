@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from .models import Lot, LotAllocation, OcopRatingReminder, Product, TraceEvent
+from .models import Lot, LotAllocation, LotScanCount, OcopRatingReminder, Product, TraceEvent
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -27,7 +28,12 @@ def stock_record_sync(*, product: Product, partner) -> int:
         )["total"]
         or 0
     )
-    StockRecord.objects.filter(product=product, partner=partner).update(num_in_stock=available)
+    # Units allocated to orders not yet shipped have already left their
+    # lots but are still in Oscar's num_in_stock until they ship, so what
+    # Oscar offers for sale (in stock minus allocated) is what the lots hold.
+    StockRecord.objects.filter(product=product, partner=partner).update(
+        num_in_stock=available + Coalesce(F("num_allocated"), 0)
+    )
     return available
 
 
@@ -218,3 +224,72 @@ def ocop_rating_send_expiry_reminders(*, today: datetime.date) -> int:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
                 sent += 1
     return sent
+
+
+def lot_recall(*, lot: Lot, reason: str, recalled_by) -> Lot:
+    """Take a lot off sale for a stated reason: its trace page warns whoever
+    scans it, what is left of it can no longer be sold, and every buyer who
+    received some of it is e-mailed once the recall is committed."""
+    from .tasks import lot_recall_notify_buyers_task
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the recall.")})
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().select_related("cooperative__partner").get(pk=lot.pk)
+        if lot.status == Lot.Status.RECALLED:
+            raise ValidationError(_("This lot is already under recall."))
+        lot.status = Lot.Status.RECALLED
+        lot.recall_reason = reason
+        lot.recalled_at = timezone.now()
+        lot.recalled_by = recalled_by
+        lot.save(update_fields=["status", "recall_reason", "recalled_at", "recalled_by"])
+        if lot.cooperative.partner_id:
+            stock_record_sync(product=lot.product, partner=lot.cooperative.partner)
+        lot_recall_notify_buyers_task.delay_on_commit(lot.pk)
+    return lot
+
+
+def lot_recall_buyer_emails(*, lot: Lot) -> list[str]:
+    """The distinct e-mail addresses of the orders that received the lot:
+    the account's address, or the guest's."""
+    from oscar.core.loading import get_model
+
+    Order = get_model("order", "Order")
+    orders = Order.objects.filter(lines__lot_allocations__lot=lot).select_related("user").distinct()
+    return sorted({order.email for order in orders if order.email})
+
+
+def lot_recall_notify_buyers(*, lot: Lot) -> int:
+    """E-mail each buyer of a recalled lot, one message each (a buyer's
+    address is never shown to another). Returns how many were sent."""
+    recipients = lot_recall_buyer_emails(lot=lot)
+    with translation.override("vi"):
+        context = {
+            "lot": lot,
+            "product": lot.product,
+            "cooperative": lot.cooperative,
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("catalog/email/lot_recall_subject.txt", context).strip()
+        body = render_to_string("catalog/email/lot_recall_body.txt", context)
+    for address in recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    return len(recipients)
+
+
+def lot_scan_record(*, lot: Lot, day: datetime.date | None = None) -> None:
+    """Count one opening of the lot's trace page from its QR code, under
+    the lot's origin commune (its area's, else its cooperative's)."""
+    day = day or timezone.localdate()
+    area = lot.raw_material_area
+    commune_id = area.commune_id if area is not None else lot.cooperative.commune_id
+    updated = LotScanCount.objects.filter(lot=lot, day=day).update(count=F("count") + 1)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            LotScanCount.objects.create(lot=lot, commune_id=commune_id, day=day, count=1)
+    except IntegrityError:
+        # Another scan created today's row first.
+        LotScanCount.objects.filter(lot=lot, day=day).update(count=F("count") + 1)

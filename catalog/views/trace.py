@@ -21,6 +21,9 @@ from ..models import Lot, TraceEvent
 # Events are shown and exported in the time of the place they happened.
 LOCAL_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 NOT_FOUND_TEMPLATE = "catalog/trace/not_found.html"
+# A label of a product without a GTIN points at the trace page itself, with
+# this mark so that opening it from the QR code counts as a scan.
+SCAN_PARAMETER, SCAN_VALUE = "src", "qr"
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 # Our own extension fields (place, actor…) need a namespace of their own in
 # JSON-LD; the URN is stable whatever host serves the document.
@@ -122,6 +125,8 @@ class LotTraceView(TemplateView):
             lot = selectors.lot_trace(code=kwargs["code"])
         except Lot.DoesNotExist:
             return trace_not_found(request, kwargs["code"])
+        if request.GET.get(SCAN_PARAMETER) == SCAN_VALUE:
+            services.lot_scan_record(lot=lot)
         return self.render_to_response(self.get_context_data(lot=lot))
 
     def get_context_data(self, *, lot, **kwargs):
@@ -288,5 +293,7 @@ class GS1DigitalLinkView(View):
             lot = selectors.lot_for_digital_link(gtin=gtin, code=code)
         except Lot.DoesNotExist:
             return trace_not_found(request, code)
+        # The link is what a label's QR code carries: each visit is a scan.
+        services.lot_scan_record(lot=lot)
         # Not permanent: the trace page's address may still change.
         return redirect("trace:lot", code=lot.code)

@@ -139,11 +139,11 @@ def test_the_link_is_a_gs1_digital_link_with_the_gtin_padded_to_14_digits(cooper
 
 
 def test_without_a_gtin_the_link_opens_the_trace_page(lot):
-    assert labels.lot_link(lot, base_url=BASE_URL) == f"{BASE_URL}/trace/000123-260301-01/"
+    assert labels.lot_link(lot, base_url=BASE_URL) == f"{BASE_URL}/trace/000123-260301-01/?src=qr"
 
 
 def test_a_trailing_slash_on_the_base_url_is_dropped(cooperative, lot):
-    assert labels.lot_link(lot, base_url=f"{BASE_URL}/") == f"{BASE_URL}/trace/{lot.code}/"
+    assert labels.lot_link(lot, base_url=f"{BASE_URL}/") == f"{BASE_URL}/trace/{lot.code}/?src=qr"
     with_gtin = make_lot(cooperative, gtin="8934567890120")
     assert labels.lot_link(with_gtin, base_url=f"{BASE_URL}//").startswith(f"{BASE_URL}/01/")
 

@@ -1,0 +1,33 @@
+from oscar.apps.order.utils import *  # noqa: F403
+from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
+
+from catalog.models import Lot
+from catalog.services import lots_allocate
+
+
+class OrderCreator(CoreOrderCreator):
+    """Oscar's order creator, taking each line's units from the seller's
+    open lots, first-expiring first, inside the transaction that places the
+    order: if the lots cannot cover a line, no order is placed."""
+
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        order_line = super().create_line_models(order, basket_line, extra_line_fields)
+        # Remembered for update_stock_records, which Oscar calls with the
+        # basket line, after all lines exist, in stock-record order (so
+        # concurrent orders lock lots in the same order too).
+        if not hasattr(self, "_order_lines"):
+            self._order_lines = {}
+        self._order_lines[basket_line.pk] = order_line
+        return order_line
+
+    def update_stock_records(self, line):
+        super().update_stock_records(line)
+        order_line = getattr(self, "_order_lines", {}).pop(line.pk, None)
+        # Products sold before lots were recorded for them have no lots yet.
+        if (
+            order_line is not None
+            and Lot.objects.filter(
+                product_id=order_line.product_id, cooperative__partner_id=order_line.partner_id
+            ).exists()
+        ):
+            lots_allocate(line=order_line, quantity=order_line.quantity)
