@@ -136,6 +136,9 @@ class Lot(models.Model):
     class Meta:
         verbose_name = _("lot")
         verbose_name_plural = _("lots")
+        # Cooperative staff recall their own lots; this lets province
+        # officers recall any cooperative's.
+        permissions = [("recall_any_lot", "Can recall any cooperative's lot")]
         ordering = ["best_before", "produced_on", "pk"]
         indexes = [models.Index(fields=["product", "cooperative", "status"])]
         constraints = [
