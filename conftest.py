@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +13,13 @@ def _media_root(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private-media")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to an /en/ page
+    leaves English active in the thread, which would change every URL and
+    message a later test builds outside a request."""
+    translation.activate("vi")
+    yield
+    translation.activate("vi")

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import json
 
@@ -249,19 +250,21 @@ class TraceEvent(models.Model):
         raise ValidationError(_("Trace events cannot be deleted; record a correction instead."))
 
     def hashed_content(self) -> dict:
-        """What the hash covers: every field a reader relies on."""
+        """What the hash covers: every field a reader relies on. Times are
+        hashed in UTC, the form the database gives them back in, so an
+        event recorded with a local time still verifies when read again."""
         return {
             "lot": self.lot.code,
             "sequence": self.sequence,
             "kind": self.kind,
-            "occurred_at": self.occurred_at.isoformat(),
+            "occurred_at": self.occurred_at.astimezone(datetime.UTC).isoformat(),
             "place": self.place,
             "actor": self.actor,
             "note": self.note,
             "input_product": self.input_product,
             "pre_harvest_interval_days": self.pre_harvest_interval_days,
             "photo": self.photo.name if self.photo else "",
-            "recorded_at": self.recorded_at.isoformat(),
+            "recorded_at": self.recorded_at.astimezone(datetime.UTC).isoformat(),
         }
 
     def compute_hash(self) -> str:

@@ -251,3 +251,13 @@ def test_unrated_and_expired_products_get_no_ocop_reminder(product, mailoutbox):
     product.save()
     assert services.ocop_rating_send_expiry_reminders(today=today) == 0
     assert mailoutbox == []
+
+
+def test_an_event_given_in_vietnam_time_still_verifies(traced_lot):
+    vietnam = datetime.timezone(datetime.timedelta(hours=7))
+    an_hour_ago = timezone.now().astimezone(vietnam) - datetime.timedelta(hours=1)
+    services.trace_event_append(
+        lot=traced_lot, kind="inspection", occurred_at=an_hour_ago,
+        place="Thôn Hồng Ba", actor="Cán bộ khuyến nông",
+    )  # fmt: skip
+    assert services.trace_chain_verify(lot=traced_lot).verified

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from catalog import demo as catalog_demo
 from cooperatives import demo as cooperatives_demo
 from marketplace import demo
 
@@ -9,7 +10,8 @@ from marketplace import demo
 class Command(BaseCommand):
     help = (
         "Load the demo: Tuyên Quang's administrative units, one user per role, and cooperatives "
-        "in every district with their raw-material areas and linkage models. "
+        "in every district with their raw-material areas and linkage models, and their products with "
+        "lots and trace logs. "
         "Safe to run again: a second run changes nothing."
     )
 
@@ -35,6 +37,15 @@ class Command(BaseCommand):
             cooperatives = cooperatives_demo.demo_cooperatives_ensure(on_progress=bar.update)
         created = sum(1 for _cooperative, was_created in cooperatives if was_created)
         self.stdout.write(f"  cooperatives: {created} created, {len(cooperatives) - created} already there")
+
+        total = catalog_demo.demo_products_count()
+        with tqdm(total=total, desc="Products", unit="product", disable=quiet) as bar:
+            products = catalog_demo.demo_products_ensure(on_progress=bar.update)
+        created = sum(1 for _product, was_created in products if was_created)
+        self.stdout.write(
+            f"  products: {created} created, {len(products) - created} already there, "
+            "each with 2 lots and their trace logs"
+        )
         self.stdout.write("")
         self.stdout.write(
             "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
@@ -45,4 +56,7 @@ class Command(BaseCommand):
                 f"  {account.role:<18} {account.email:<28} {account.username:<11} "
                 f"password: {account.password}  ({state})"
             )
+        trace_path = catalog_demo.demo_trace_path()
+        if trace_path:
+            self.stdout.write(f"Trace page of a demo lot: {settings.SITE_URL}{trace_path}")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
