@@ -56,6 +56,14 @@ class Product(AbstractProduct):
     storage_instructions = models.CharField(_("storage"), max_length=255, blank=True)
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     gtin = models.CharField(_("GTIN"), max_length=14, blank=True, db_index=True, validators=[validate_gtin])
+    # What the product itself is made to (processing and food-safety
+    # standards); the raw-material area's certifications cover the field.
+    applied_standards = models.CharField(
+        _("standards applied"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. TCVN 5365:1991, HACCP, ISO 22000"),
+    )
 
     def clean(self):
         super().clean()

@@ -236,7 +236,11 @@ def lot_recall(*, lot: Lot, reason: str, recalled_by) -> Lot:
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the recall.")})
     with transaction.atomic():
-        lot = Lot.objects.select_for_update().select_related("cooperative__partner").get(pk=lot.pk)
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join to the partner; only the lot needs the lock.
+        lot = (
+            Lot.objects.select_for_update(of=("self",)).select_related("cooperative__partner").get(pk=lot.pk)
+        )
         if lot.status == Lot.Status.RECALLED:
             raise ValidationError(_("This lot is already under recall."))
         lot.status = Lot.Status.RECALLED
@@ -293,3 +297,76 @@ def lot_scan_record(*, lot: Lot, day: datetime.date | None = None) -> None:
     except IntegrityError:
         # Another scan created today's row first.
         LotScanCount.objects.filter(lot=lot, day=day).update(count=F("count") + 1)
+
+
+def _partner_sku(*, cooperative, product: Product) -> str:
+    # Unique per partner because the product's id is; readable on a packing slip.
+    return f"HTX{cooperative.pk}-{product.pk:06d}"
+
+
+def product_save_for_cooperative(
+    *,
+    product: Product,
+    cooperative,
+    price: int,
+    categories=(),
+    image=None,
+) -> Product:
+    """Create or change one of the cooperative's products and its price.
+
+    The product belongs to the cooperative through a stock record of the
+    cooperative's partner, created here on the first save. Its stock is never
+    typed in: it is what the open lots hold (``stock_record_sync``). Every
+    write happens in one transaction, so a refused image or field leaves the
+    product as it was."""
+    from marketplace.sanitize import sanitize_rich_text
+    from marketplace.uploads import validate_image_upload
+
+    ProductImage = get_model("catalogue", "ProductImage")
+
+    if cooperative.partner_id is None:
+        raise ValidationError(_("The cooperative has no shop account yet."))
+    if (
+        product.pk is not None
+        and not StockRecord.objects.filter(product=product, partner_id=cooperative.partner_id).exists()
+    ):
+        raise ValidationError(_("The cooperative does not sell this product."))
+    area = product.raw_material_area
+    if area is not None and area.cooperative_id != cooperative.pk:
+        raise ValidationError({"raw_material_area": _("Choose one of the cooperative's own areas.")})
+    if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+        raise ValidationError({"price": _("Enter the price in whole đồng, 0 or more.")})
+    if image is not None:
+        try:
+            validate_image_upload(image)
+        except ValidationError as error:
+            raise ValidationError({"image": error.error_list}) from error
+
+    with transaction.atomic():
+        product.description = sanitize_rich_text(product.description)
+        product.structure = Product.STANDALONE
+        product.parent = None
+        # The slug is made from the title when the product is first saved.
+        product.full_clean(exclude=["slug"])
+        product.save()
+        product.categories.set(categories)
+        stock_record = StockRecord.objects.filter(product=product, partner_id=cooperative.partner_id).first()
+        if stock_record is None:
+            stock_record = StockRecord(
+                product=product,
+                partner_id=cooperative.partner_id,
+                partner_sku=_partner_sku(cooperative=cooperative, product=product),
+                num_in_stock=0,
+            )
+        stock_record.price_currency = "VND"
+        stock_record.price = price
+        stock_record.full_clean()
+        stock_record.save()
+        stock_record_sync(product=product, partner=cooperative.partner)
+        if image is not None:
+            primary = product.images.order_by("display_order", "pk").first() or ProductImage(
+                product=product, display_order=0
+            )
+            primary.original.save(image.name, image, save=False)
+            primary.save()
+    return product

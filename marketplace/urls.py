@@ -23,9 +23,13 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Listed before the cooperatives' URLs (which end in a "<slug>/"
+    # catch-all), so no cooperative page can ever shadow the recall pages.
+    path("cooperatives/review/lots/", include("catalog.recall_urls")),
     path("cooperatives/", include("cooperatives.urls")),
     # The cooperative's own tools sit inside Oscar's dashboard.
     path("shop/dashboard/cooperative/", include("cooperatives.dashboard.urls")),
+    path("shop/dashboard/cooperative/", include("catalog.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("trace/", include("catalog.trace_urls")),
     # Wagtail's catch-all comes last.

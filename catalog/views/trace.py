@@ -4,14 +4,16 @@ Anyone may read them. A code that is unknown or cannot be a lot code at all
 gets a friendly "not found" page, never an error.
 """
 
+import csv
 import zoneinfo
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -154,6 +156,7 @@ class LotTraceView(TemplateView):
             verification=verification,
             broken_event=broken_event,
             map_areas=_map_areas(area),
+            location_code=_location_code(lot),
             local_time_zone=LOCAL_TIME_ZONE,
             **kwargs,
         )
@@ -297,3 +300,95 @@ class GS1DigitalLinkView(View):
         services.lot_scan_record(lot=lot)
         # Not permanent: the trace page's address may still change.
         return redirect("trace:lot", code=lot.code)
+
+
+def _location_code(lot: Lot) -> str:
+    # The official code of the commune where the lot grew (its area's),
+    # else of the cooperative's commune: the "location code" of the rules.
+    area = lot.raw_material_area
+    return (area.commune if area is not None else lot.cooperative.commune).code
+
+
+def trace_export_rows(request, lot: Lot) -> list[list[str]]:
+    """The lot's record as table rows, one per production stage, holding
+    the minimum data Vietnam's traceability rules ask for: product name and
+    image, producer name and address, the stage with its trace code,
+    location code and time, shelf life and the standards applied."""
+    product, cooperative, area = lot.product, lot.cooperative, lot.raw_material_area
+    image = _primary_image(product)
+    certifications = area.valid_certifications if area else []
+    standards = [f"{c.display_scheme} {c.certificate_number}" for c in certifications]
+    if product.applied_standards:
+        standards.append(product.applied_standards)
+    if product.ocop_rating and product.ocop_certificate_number:
+        standards.append(f"OCOP {product.ocop_rating}★ {product.ocop_certificate_number}")
+    standards = "; ".join(standards)
+    address = ", ".join(filter(None, [cooperative.address, *_places(cooperative.commune)]))
+    shelf_life = str(product.shelf_life_days) if product.shelf_life_days else ""
+    best_before = lot.best_before.isoformat() if lot.best_before else ""
+    common = [
+        lot.code,
+        product.get_title(),
+        request.build_absolute_uri(image.original.url) if image else "",
+        cooperative.legal_name,
+        address,
+    ]
+    rows = [
+        [
+            _("Trace code"),
+            _("Product"),
+            _("Product image"),
+            _("Producer"),
+            _("Producer address"),
+            _("Stage"),
+            _("Time"),
+            _("Location code"),
+            _("Place"),
+            _("By"),
+            _("Note"),
+            _("Shelf life (days)"),
+            _("Best before"),
+            _("Standards applied"),
+        ]
+    ]
+    location_code = _location_code(lot)
+    for event in lot.events.all():
+        rows.append(
+            [
+                *common,
+                event.get_kind_display(),
+                timezone.localtime(event.occurred_at, LOCAL_TIME_ZONE).isoformat(timespec="minutes"),
+                location_code,
+                event.place,
+                event.actor,
+                event.note,
+                shelf_life,
+                best_before,
+                standards,
+            ]
+        )
+    return rows
+
+
+def _csv_cell(value: str) -> str:
+    # A cell starting with = + - @ would be run as a formula by spreadsheet
+    # programs; the leading apostrophe keeps it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class LotExportView(View):
+    """The lot's trace record as a CSV file (UTF-8 with a BOM, so that
+    spreadsheet programs show Vietnamese correctly)."""
+
+    def get(self, request, code):
+        try:
+            lot = selectors.lot_trace(code=code)
+        except Lot.DoesNotExist:
+            return trace_not_found(request, code)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="trace-{lot.code}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        for row in trace_export_rows(request, lot):
+            writer.writerow([_csv_cell(str(cell)) for cell in row])
+        return response

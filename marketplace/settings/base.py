@@ -318,6 +318,16 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
                 "url_name": "cooperative-dashboard:linkage-model-list",
                 "access_fn": cooperative_staff_access,
             },
+            {
+                "label": _("Products"),
+                "url_name": "cooperative-catalog:product-list",
+                "access_fn": cooperative_staff_access,
+            },
+            {
+                "label": _("Lots and traceability"),
+                "url_name": "cooperative-catalog:lot-list",
+                "access_fn": cooperative_staff_access,
+            },
         ],
     },
 ]

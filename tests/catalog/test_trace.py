@@ -1,3 +1,4 @@
+import csv
 import datetime
 import io
 import json
@@ -74,6 +75,7 @@ def product(cooperative):
     Product.objects.filter(pk=product.pk).update(
         gtin=GTIN_13, ocop_rating=4, ocop_certificate_number="OCOP-TQ-17", ocop_year=2024,
         storage_instructions="Nơi khô ráo", shelf_life_days=365, net_weight_grams=500,
+        applied_standards="TCVN 3218:2012",
     )  # fmt: skip
     product.refresh_from_db()
     return product
@@ -320,3 +322,44 @@ def test_the_trace_page_takes_few_queries(client, lot, area, django_assert_max_n
     assert html(response).count("data-event-kind=") == 10
     with django_assert_max_num_queries(15):
         assert client.get(f"/trace/{lot.code}/epcis.json").status_code == 200
+
+
+def test_the_page_shows_the_location_code_of_the_area_s_commune(client, lot):
+    assert re.search(r"data-location-code>\s*02254\s*<", html(client.get(f"/trace/{lot.code}/")))
+
+
+def test_the_record_exports_as_csv_with_the_minimum_traceability_data(client, lot, product):
+    create_product_image(product=product, original=png("che.png"))
+    response = client.get(f"/trace/{lot.code.lower()}/export.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert lot.code in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header[:6] == [
+        "Mã truy xuất", "Sản phẩm", "Ảnh sản phẩm", "Nhà sản xuất", "Địa chỉ nhà sản xuất", "Công đoạn",
+    ]  # fmt: skip
+    assert len(rows) == 5
+    planting = dict(zip(header, rows[0], strict=True))
+    assert planting["Mã truy xuất"] == lot.code
+    assert planting["Sản phẩm"] == "Chè Shan tuyết Hồng Thái"
+    assert planting["Ảnh sản phẩm"].startswith("http://testserver/media/")
+    assert planting["Nhà sản xuất"] == "Hợp tác xã Sơn Trà"
+    assert planting["Địa chỉ nhà sản xuất"].startswith("Thôn Hồng Ba, ")
+    assert planting["Mã địa điểm"] == "02254"
+    assert planting["Thời gian"].endswith("+07:00")
+    assert planting["Thời hạn bảo quản (ngày)"] == "365"
+    # Only the certification in force, and the OCOP rating.
+    assert planting["Tiêu chuẩn áp dụng"] == "VietGAP VG-2025-01; TCVN 3218:2012; OCOP 4★ OCOP-TQ-17"
+    stages = [row[header.index("Công đoạn")] for row in rows]
+    assert stages[:3] == ["Gieo trồng", "Chăm sóc (bón phân, phun thuốc)", "Thu hoạch"]
+
+
+def test_export_cells_cannot_run_as_spreadsheet_formulas(client, lot):
+    append(lot, "inspection", timezone.now() - days(1), '=HYPERLINK("http://evil.example")')
+    text = client.get(f"/trace/{lot.code}/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_export_of_an_unknown_code_is_not_found(client, lot):
+    assert client.get("/trace/KHONG-CO/export.csv").status_code == 404

@@ -23,6 +23,7 @@ from oscar.test.factories import (
     create_stockrecord,
 )
 
+from catalog import services as catalog_services
 from cooperatives.models import Certification, Cooperative, CooperativeDocument, LinkageModel, RawMaterialArea
 from tests.factories import administrative_tree, approved_cooperative
 
@@ -100,6 +101,10 @@ def world():
     )
     product_b = create_product(title="Cam sành Phù Lưu")
     create_stockrecord(product_b, price=Decimal("45000"), num_in_stock=50, partner_name=b.partner.name)
+    lot_a = catalog_services.lot_create(
+        product=product_a, cooperative=a, produced_on=datetime.date(2026, 10, 1), quantity=20,
+        raw_material_area=area_a, code="SONTRA-261001",
+    )  # fmt: skip
 
     basket = Basket.objects.create()
     basket.strategy = get_class_default_strategy()
@@ -120,7 +125,7 @@ def world():
         "a": a, "b": b, "staff_a": staff_a, "staff_b": staff_b, "area_a": area_a,
         "certification_a": certification_a, "linkage_a": linkage_a, "document_a": document_a,
         "product_a": product_a, "stockrecord_a": stockrecord_a, "order_a": order_a,
-        "line_a": order_a.lines.get(), "note_a": note_a, "order_b": order_b,
+        "line_a": order_a.lines.get(), "note_a": note_a, "order_b": order_b, "lot_a": lot_a,
     }  # fmt: skip
 
 
@@ -137,6 +142,12 @@ OBJECT_URLS = {
     "cooperative-dashboard:certification-create": lambda w: {"area_pk": w["area_a"].pk},
     "cooperative-dashboard:certification-delete": lambda w: {"pk": w["certification_a"].pk},
     "cooperative-dashboard:linkage-model-update": lambda w: {"pk": w["linkage_a"].pk},
+    "cooperative-catalog:product-update": lambda w: {"pk": w["product_a"].pk},
+    "cooperative-catalog:lot-detail": lambda w: {"pk": w["lot_a"].pk},
+    "cooperative-catalog:lot-event-create": lambda w: {"pk": w["lot_a"].pk},
+    "cooperative-catalog:lot-recall": lambda w: {"pk": w["lot_a"].pk},
+    "cooperative-catalog:lot-label": lambda w: {"pk": w["lot_a"].pk},
+    "cooperative-catalog:lot-label-sheet": lambda w: {"pk": w["lot_a"].pk},
     "dashboard:catalogue-product": lambda w: {"pk": w["product_a"].pk},
     "dashboard:catalogue-product-delete": lambda w: {"pk": w["product_a"].pk},
     "dashboard:order-detail": lambda w: {"number": w["order_a"].number},
@@ -153,6 +164,7 @@ PLATFORM_URLS = {
     "cooperatives:review-reject": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-suspend": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-document": lambda w: {"pk": w["document_a"].pk},
+    "lot-review:recall": lambda w: {"pk": w["lot_a"].pk},
     "dashboard:partner-manage": lambda w: {"pk": w["a"].partner.pk},
     "dashboard:partner-delete": lambda w: {"pk": w["a"].partner.pk},
     "dashboard:partner-user-create": lambda w: {"partner_pk": w["a"].partner.pk},

@@ -104,3 +104,56 @@ def test_review_pages_fit_a_phone(phone, live_server, client, cooperative):
         reverse("cooperatives:review-detail", args=[cooperative.pk]),
     ):
         assert horizontal_overflow(phone, live_server.url + url) <= 0, url
+
+
+@pytest.fixture
+def traced_lot(cooperative):
+    from django.utils import timezone
+    from oscar.test.factories import create_product, create_stockrecord
+
+    from catalog import services
+
+    product = create_product(title="Chè Shan tuyết cổ thụ Hồng Thái một tôm hai lá, hộp thiếc 500 g")
+    create_stockrecord(product, price=Decimal(350000), num_in_stock=0, partner_name=cooperative.partner.name)
+    area = cooperative.raw_material_areas.get()
+    lot = services.lot_create(
+        product=product, cooperative=cooperative, produced_on=datetime.date(2026, 10, 1), quantity=40,
+        best_before=datetime.date(2027, 10, 1), raw_material_area=area,
+    )  # fmt: skip
+    start = timezone.now() - datetime.timedelta(days=60)
+    for days, kind in [(0, "planting"), (20, "care"), (50, "harvest"), (52, "packing")]:
+        services.trace_event_append(
+            lot=lot, kind=kind, occurred_at=start + datetime.timedelta(days=days),
+            place="Thôn Hồng Ba, xã Hồng Thái, huyện Na Hang", actor="Tổ sản xuất chè Shan tuyết số 1",
+            note="Ghi chép " * 30, input_product="Phân hữu cơ vi sinh Sông Gianh" if kind == "care" else "",
+        )  # fmt: skip
+    return lot
+
+
+def test_catalogue_product_and_trace_pages_fit_a_phone(phone, live_server, traced_lot):
+    for url in (
+        "/shop/catalogue/",
+        "/en/shop/catalogue/",
+        traced_lot.product.get_absolute_url(),
+        f"/trace/{traced_lot.code}/",
+        f"/en/trace/{traced_lot.code}/",
+        "/trace/KHONG-CO-MA-NAY/",
+    ):
+        expected_not_found = "KHONG-CO" in url
+        response = phone.goto(live_server.url + url, wait_until="load")
+        assert response.status == (404 if expected_not_found else 200), url
+        width = phone.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        assert width <= PHONE["width"], url
+
+
+def test_product_and_lot_tools_fit_a_phone(phone, live_server, client, cooperative, traced_lot):
+    log_in(phone, live_server, client, cooperative.partner.users.get())
+    for url in (
+        reverse("cooperative-catalog:product-list"),
+        reverse("cooperative-catalog:product-create"),
+        reverse("cooperative-catalog:product-update", args=[traced_lot.product.pk]),
+        reverse("cooperative-catalog:lot-list"),
+        reverse("cooperative-catalog:lot-create"),
+        reverse("cooperative-catalog:lot-detail", args=[traced_lot.pk]),
+    ):
+        assert horizontal_overflow(phone, live_server.url + url) <= 0, url
