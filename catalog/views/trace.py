@@ -10,12 +10,13 @@ import zoneinfo
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+
+from cooperatives.views.public import area_map_markers, unit_place_names
 
 from .. import selectors, services
 from ..models import Lot, TraceEvent
@@ -79,35 +80,6 @@ def lot_uri(request, lot: Lot) -> str:
     return _language_neutral_url(request, "trace:lot", code=lot.code)
 
 
-def _map_areas(area) -> list[dict]:
-    """What static/js/cooperative-map.js draws (the same shape as on the
-    cooperative's profile): the lot's area, if it can be placed."""
-    if area is None:
-        return []
-    has_point = area.latitude is not None and area.longitude is not None
-    if not has_point and not area.boundary:
-        return []
-    hectares = floatformat(area.area_hectares, "-2")
-    return [
-        {
-            "name": area.name,
-            "details": f"{area.main_crop} · {hectares} ha · {area.commune.name}",
-            "lat": float(area.latitude) if has_point else None,
-            "lon": float(area.longitude) if has_point else None,
-            "boundary": area.boundary or None,
-        }
-    ]
-
-
-def _places(unit) -> list[str]:
-    # The commune and the units above it, already fetched with the lot.
-    names = []
-    while unit is not None:
-        names.append(unit.name)
-        unit = unit.parent
-    return names
-
-
 def _primary_image(product):
     # Oscar returns a dict standing for its placeholder when a product has
     # no image; the trace page then shows none.
@@ -146,16 +118,16 @@ class LotTraceView(TemplateView):
             lot=lot,
             product=product,
             cooperative=lot.cooperative,
-            cooperative_places=_places(lot.cooperative.commune),
+            cooperative_places=unit_place_names(lot.cooperative.commune),
             area=area,
-            area_places=_places(area.commune) if area else [],
+            area_places=unit_place_names(area.commune) if area else [],
             certifications=area.valid_certifications if area else [],
             image=_primary_image(product),
             ocop_stars={"filled": "★" * rating, "empty": "☆" * (5 - rating)} if rating else None,
             events=events,
             verification=verification,
             broken_event=broken_event,
-            map_areas=_map_areas(area),
+            map_areas=area_map_markers([area] if area else []),
             location_code=_location_code(lot),
             local_time_zone=LOCAL_TIME_ZONE,
             **kwargs,
@@ -323,7 +295,7 @@ def trace_export_rows(request, lot: Lot) -> list[list[str]]:
     if product.ocop_rating and product.ocop_certificate_number:
         standards.append(f"OCOP {product.ocop_rating}★ {product.ocop_certificate_number}")
     standards = "; ".join(standards)
-    address = ", ".join(filter(None, [cooperative.address, *_places(cooperative.commune)]))
+    address = ", ".join(filter(None, [cooperative.address, *unit_place_names(cooperative.commune)]))
     shelf_life = str(product.shelf_life_days) if product.shelf_life_days else ""
     best_before = lot.best_before.isoformat() if lot.best_before else ""
     common = [

@@ -126,16 +126,17 @@ def _public_products(cooperative: Cooperative) -> list:
     )
 
 
-def _map_areas(cooperative: Cooperative) -> list[dict]:
-    """What the map script draws: one entry per area it can place (a point
-    or a boundary), with its text already formatted in the page's language."""
-    areas = []
-    for area in cooperative.raw_material_areas.all():
+def area_map_markers(areas) -> list[dict]:
+    """What static/js/cooperative-map.js draws: one entry per raw-material
+    area it can place (a point or a boundary), with its text already
+    formatted in the page's language. Used by the profile and trace pages."""
+    markers = []
+    for area in areas:
         has_point = area.latitude is not None and area.longitude is not None
         if not has_point and not area.boundary:
             continue
         hectares = floatformat(area.area_hectares, "-2")
-        areas.append(
+        markers.append(
             {
                 "name": area.name,
                 "details": f"{area.main_crop} · {hectares} ha · {area.commune.name}",
@@ -144,12 +145,12 @@ def _map_areas(cooperative: Cooperative) -> list[dict]:
                 "boundary": area.boundary or None,
             }
         )
-    return areas
+    return markers
 
 
-def _places(unit: AdministrativeUnit) -> list[str]:
-    """The commune and the units above it, up to the province (already
-    fetched with the cooperative)."""
+def unit_place_names(unit: AdministrativeUnit | None) -> list[str]:
+    """The commune and the units above it, up to the province (fetched with
+    the object that points at the commune)."""
     names = []
     while unit is not None:
         names.append(unit.name)
@@ -169,7 +170,7 @@ class CooperativeProfileView(TemplateView):
         except Cooperative.DoesNotExist:
             raise Http404 from None
         summary = strip_tags(cooperative.description).strip() or cooperative.main_products
-        places = _places(cooperative.commune)
+        places = unit_place_names(cooperative.commune)
         meta_description = Truncator(
             " ".join(
                 part for part in (f"{cooperative.legal_name} ({', '.join(places[:2])}).", summary) if part
@@ -183,7 +184,7 @@ class CooperativeProfileView(TemplateView):
             linkage_models=cooperative.linkage_models.all(),
             categories=cooperative.product_categories.all(),
             products=_public_products(cooperative),
-            map_areas=_map_areas(cooperative),
+            map_areas=area_map_markers(cooperative.raw_material_areas.all()),
             meta_description=meta_description,
             og_image=self.request.build_absolute_uri(cooperative.logo.url) if cooperative.logo else "",
             **kwargs,
