@@ -5,15 +5,15 @@ are for the province (permission ``catalogue.recall_any_lot``), for example
 after a food-safety inspection finds a problem.
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
+
+from cooperatives.dashboard.views import ServiceFormMixin
 
 from .. import selectors, services
 from ..dashboard.forms import LotSearchForm, RecallForm
@@ -50,7 +50,7 @@ class LotReviewListView(RecallerRequiredMixin, ListView):
         )
 
 
-class LotReviewRecallView(RecallerRequiredMixin, FormView):
+class LotReviewRecallView(RecallerRequiredMixin, ServiceFormMixin, FormView):
     template_name = "catalog/dashboard/review_lot_recall.html"
     form_class = RecallForm
 
@@ -65,21 +65,14 @@ class LotReviewRecallView(RecallerRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(lot=self.lot, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.lot_recall(
-                lot=self.lot, reason=form.cleaned_data["reason"], recalled_by=self.request.user
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Lot %(code)s is recalled: it is off sale and its buyers are being e-mailed.")
-            % {"code": self.lot.code},
-        )
-        return redirect(f"{reverse('lot-review:list')}?{urlencode({'q': self.lot.code})}")
+    def save(self, form):
+        services.lot_recall(lot=self.lot, reason=form.cleaned_data["reason"], recalled_by=self.request.user)
+
+    @property
+    def success_message(self):
+        return _("Lot %(code)s is recalled: it is off sale and its buyers are being e-mailed.") % {
+            "code": self.lot.code
+        }
+
+    def get_success_url(self):
+        return f"{reverse('lot-review:list')}?{urlencode({'q': self.lot.code})}"
