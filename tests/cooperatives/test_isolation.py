@@ -148,8 +148,6 @@ OBJECT_URLS = {
     "cooperative-catalog:lot-recall": lambda w: {"pk": w["lot_a"].pk},
     "cooperative-catalog:lot-label": lambda w: {"pk": w["lot_a"].pk},
     "cooperative-catalog:lot-label-sheet": lambda w: {"pk": w["lot_a"].pk},
-    "dashboard:catalogue-product": lambda w: {"pk": w["product_a"].pk},
-    "dashboard:catalogue-product-delete": lambda w: {"pk": w["product_a"].pk},
     "dashboard:order-detail": lambda w: {"number": w["order_a"].number},
     "dashboard:order-detail-note": lambda w: {"number": w["order_a"].number, "note_id": w["note_a"].pk},
     "dashboard:order-line-detail": lambda w: {"number": w["order_a"].number, "line_id": w["line_a"].pk},
@@ -176,7 +174,13 @@ PLATFORM_URLS = {
     "dashboard:user-password-reset": lambda w: {"pk": w["staff_a"].pk},
     "dashboard:user-alert-delete": lambda w: {"pk": 1},
     "dashboard:user-alert-update": lambda w: {"pk": 1},
-    # Oscar lets only platform staff add variants, whoever owns the parent.
+    # Oscar's product pages are for platform staff only: cooperatives keep
+    # their products in their own tools (marketplace.dashboard.catalogue).
+    "dashboard:catalogue-product": lambda w: {"pk": w["product_a"].pk},
+    "dashboard:catalogue-product-delete": lambda w: {"pk": w["product_a"].pk},
+    "dashboard:catalogue-product-create": lambda w: {
+        "product_class_slug": w["product_a"].get_product_class().slug
+    },
     "dashboard:catalogue-product-create-child": lambda w: {"parent_pk": w["product_a"].pk},
     "dashboard:catalogue-category-detail-list": lambda w: {"pk": 1},
     "dashboard:catalogue-category-create-child": lambda w: {"parent": 1},
@@ -221,9 +225,6 @@ PLATFORM_URLS = {
 # use them for their own cooperative, and the public ones anyone may read.
 SHARED_URLS = {
     "cooperatives:detail": lambda w: {"slug": w["a"].slug},
-    "dashboard:catalogue-product-create": lambda w: {
-        "product_class_slug": w["product_a"].get_product_class().slug
-    },
 }
 
 # Strings only cooperative A's data contains.
@@ -321,3 +322,23 @@ def test_a_suspended_cooperative_s_staff_lose_its_tools(client, world):
     assert client.get(reverse("cooperative-dashboard:profile")).status_code == 403
     url = reverse("cooperative-dashboard:area-update", kwargs={"pk": world["area_a"].pk})
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["dashboard:catalogue-product-list", "dashboard:catalogue-product-lookup", "dashboard:stock-alert-list"],
+)
+def test_cooperative_staff_keep_products_in_their_own_tools_not_oscar_s(client, world, name):
+    from oscar.apps.dashboard.menu import get_nodes
+
+    client.force_login(world["staff_a"])
+    assert client.get(reverse(name)).status_code == 403
+
+    def url_names(nodes):
+        for node in nodes:
+            yield node.url_name
+            yield from url_names(node.children)
+
+    menu = set(url_names(get_nodes(world["staff_a"])))
+    assert "dashboard:catalogue-product-list" not in menu
+    assert "cooperative-catalog:product-list" in menu
