@@ -32,8 +32,8 @@ translations: $(VENV)/.runtime-installed
 # search) and serves the demo at http://127.0.0.1:8000/.
 demo: install translations
 	$(MANAGE) migrate --no-input
-	$(MANAGE) load_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) load_demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: install translations
 	$(MANAGE) runserver $(HOST):$(PORT)

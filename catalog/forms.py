@@ -25,7 +25,7 @@ class ProductFilterForm(forms.Form):
     commune = forms.ChoiceField(label=_("Commune"), required=False)
     cooperative = forms.ChoiceField(label=_("Cooperative"), required=False)
     category = forms.ChoiceField(label=_("Product category"), required=False)
-    ocop = forms.ChoiceField(label=_("OCOP rating"), required=False)
+    ocop = forms.ChoiceField(label=_("OCOP stars"), required=False)
     certification = forms.ChoiceField(label=_("Certification"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
