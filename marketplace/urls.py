@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("01/", include("catalog.gs1_urls")),
+    # Language-neutral: Stripe posts its webhook here.
+    path("payments/", include("marketplace.payments.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # The project's own apps come first so their templates and translations
     # take precedence over Oscar's and Wagtail's.
     "marketplace.apps.MarketplaceConfig",
+    "marketplace.payments.apps.PaymentsConfig",
     "cooperatives.apps.CooperativesConfig",
     "cms.apps.CmsConfig",
     "reports.apps.ReportsConfig",
@@ -250,6 +251,16 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Lets the tests point the stripe library at a local Stripe-compatible server.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Stripe's smallest charge is about USD 0.50; in đồng, with some margin for
+# the exchange rate.
+STRIPE_MINIMUM_AMOUNT_VND = env.int("STRIPE_MINIMUM_AMOUNT_VND", default=15_000)
+# Webhook events signed longer ago than this are refused as replays.
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+# The payment methods checkout offers, in this order (marketplace.payments).
+PAYMENT_PROVIDERS = [
+    "marketplace.payments.providers.CashOnDelivery",
+    "marketplace.payments.providers.StripeCard",
+]
 
 # --- Background work --------------------------------------------------------
 
