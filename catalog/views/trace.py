@@ -4,11 +4,10 @@ Anyone may read them. A code that is unknown or cannot be a lot code at all
 gets a friendly "not found" page, never an error.
 """
 
-import csv
 import zoneinfo
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cooperatives.views.public import area_map_markers, unit_place_names
+from marketplace.exports import csv_response
 
 from .. import selectors, services
 from ..models import Lot, TraceEvent
@@ -342,12 +342,6 @@ def trace_export_rows(request, lot: Lot) -> list[list[str]]:
     return rows
 
 
-def _csv_cell(value: str) -> str:
-    # A cell starting with = + - @ would be run as a formula by spreadsheet
-    # programs; the leading apostrophe keeps it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 class LotExportView(View):
     """The lot's trace record as a CSV file (UTF-8 with a BOM, so that
     spreadsheet programs show Vietnamese correctly)."""
@@ -357,10 +351,4 @@ class LotExportView(View):
             lot = selectors.lot_trace(code=code)
         except Lot.DoesNotExist:
             return trace_not_found(request, code)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="trace-{lot.code}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        for row in trace_export_rows(request, lot):
-            writer.writerow([_csv_cell(str(cell)) for cell in row])
-        return response
+        return csv_response(trace_export_rows(request, lot), filename=f"trace-{lot.code}.csv")

@@ -6,6 +6,7 @@ default: a SQLite file, tasks run eagerly in-process and the database search
 backend, so the demo needs no service.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's defaults, overridden below)
 
 from cooperatives.dashboard.access import cooperative_staff_access
+from marketplace.ledger.access import ledger_access
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     # The project's own apps come first so their templates and translations
     # take precedence over Oscar's and Wagtail's.
     "marketplace.apps.MarketplaceConfig",
+    "marketplace.ledger.apps.LedgerConfig",
     "marketplace.payments.apps.PaymentsConfig",
     "cooperatives.apps.CooperativesConfig",
     "cms.apps.CmsConfig",
@@ -256,6 +259,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_MINIMUM_AMOUNT_VND = env.int("STRIPE_MINIMUM_AMOUNT_VND", default=15_000)
 # Webhook events signed longer ago than this are refused as replays.
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+# The platform's commission on each cooperative's sales, unless its ledger
+# account sets its own rate.
+PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.05"))
 # The payment methods checkout offers, in this order (marketplace.payments).
 PAYMENT_PROVIDERS = [
     "marketplace.payments.providers.CashOnDelivery",
@@ -339,7 +345,18 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
                 "url_name": "cooperative-catalog:lot-list",
                 "access_fn": cooperative_staff_access,
             },
+            {
+                "label": _("Statement"),
+                "url_name": "cooperative-ledger:statement",
+                "access_fn": cooperative_staff_access,
+            },
         ],
+    },
+    {
+        "label": _("Cooperatives' statements"),
+        "icon": "fas fa-file-invoice-dollar",
+        "url_name": "ledger:statement-list",
+        "access_fn": ledger_access,
     },
 ]
 

@@ -129,6 +129,12 @@ def world():
     }  # fmt: skip
 
 
+def ledger_account_of(cooperative):
+    from marketplace.ledger.models import LedgerAccount
+
+    return LedgerAccount.objects.get_or_create(partner=cooperative.partner)[0]
+
+
 def get_class_default_strategy():
     from oscar.apps.partner.strategy import Default
 
@@ -157,6 +163,7 @@ OBJECT_URLS = {
 # URLs with arguments that no cooperative's staff may use at all (platform
 # staff and province officers only), given A's objects where they apply.
 PLATFORM_URLS = {
+    "ledger:settle": lambda w: {"pk": ledger_account_of(w["a"]).pk},
     "cooperatives:review-detail": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-approve": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-reject": lambda w: {"pk": w["a"].pk},
