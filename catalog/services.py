@@ -230,6 +230,8 @@ def lot_recall(*, lot: Lot, reason: str, recalled_by) -> Lot:
     """Take a lot off sale for a stated reason: its trace page warns whoever
     scans it, what is left of it can no longer be sold, and every buyer who
     received some of it is e-mailed once the recall is committed."""
+    from marketplace.services import task_enqueue_on_commit
+
     from .tasks import lot_recall_notify_buyers_task
 
     reason = (reason or "").strip()
@@ -250,7 +252,7 @@ def lot_recall(*, lot: Lot, reason: str, recalled_by) -> Lot:
         lot.save(update_fields=["status", "recall_reason", "recalled_at", "recalled_by"])
         if lot.cooperative.partner_id:
             stock_record_sync(product=lot.product, partner=lot.cooperative.partner)
-        lot_recall_notify_buyers_task.delay_on_commit(lot.pk)
+        task_enqueue_on_commit(lot_recall_notify_buyers_task, lot.pk)
     return lot
 
 

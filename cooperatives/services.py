@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from marketplace import roles
 from marketplace.sanitize import sanitize_rich_text
+from marketplace.services import task_enqueue_on_commit
 
 from .administrative_data import UnitRecord
 from .models import (
@@ -204,7 +205,7 @@ def cooperative_approve(*, cooperative: Cooperative, approved_by) -> Cooperative
         cooperative.approved_at = timezone.now()
         cooperative.full_clean()
         cooperative.save()
-        cooperative_decision_email_task.delay_on_commit(cooperative.pk)
+        task_enqueue_on_commit(cooperative_decision_email_task, cooperative.pk)
     return cooperative
 
 
@@ -224,7 +225,7 @@ def _decision_with_reason(*, cooperative, required_status, new_status, reason, m
     cooperative.rejection_reason = reason
     cooperative.full_clean()
     cooperative.save()
-    cooperative_decision_email_task.delay_on_commit(cooperative.pk)
+    task_enqueue_on_commit(cooperative_decision_email_task, cooperative.pk)
     return cooperative
 
 

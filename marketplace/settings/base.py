@@ -361,7 +361,15 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
 ]
 
 # Periodic work, in one place (run by `celery -A marketplace beat`).
+# Only `check_worker`'s ping needs a result back; no other task makes the
+# web process wait on the result store (which is down with the broker).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
+    # Tasks kept while the broker was unreachable go out again soon after.
+    "undelivered-tasks-resend": {
+        "task": "marketplace.undelivered_tasks_resend_task",
+        "schedule": 300.0,
+    },
     # Every morning before office hours, so reminders are read the same day.
     "certification-expiry-reminders": {
         "task": "cooperatives.certification_expiry_reminders_task",
