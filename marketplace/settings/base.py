@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "marketplace.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -348,6 +348,11 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
             {
                 "label": _("Statement"),
                 "url_name": "cooperative-ledger:statement",
+                "access_fn": cooperative_staff_access,
+            },
+            {
+                "label": _("Shipping"),
+                "url_name": "cooperative-shipping:policy",
                 "access_fn": cooperative_staff_access,
             },
         ],
