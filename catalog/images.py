@@ -198,3 +198,23 @@ def picture_for(source) -> Picture | None:
     picture = _picture(source_name, sizes)
     cache.set(cache_key, picture, CACHE_SECONDS)
     return picture
+
+
+class RenditionThumbnailer:
+    """Oscar's thumbnailer interface (OSCAR_THUMBNAILER) on top of these
+    renditions, so Oscar's own templates (basket, checkout, dashboard) show
+    the same copies without sorl-thumbnail or easy-thumbnails."""
+
+    def generate_thumbnail(self, source, **options):
+        picture = picture_for(source)
+        if picture is None:
+            return None
+        width = (options.get("size") or "").split("x")[0]
+        wanted = int(width) if width.isdigit() else 0
+        # The narrowest copy at least as wide as asked, else the widest.
+        return next((r for r in picture.jpeg if r.width >= wanted), picture.largest)
+
+    def delete_thumbnails(self, source):
+        # Renditions are named after their source's digest: a replaced
+        # image gets new ones, and nothing points at the old.
+        return None

@@ -313,6 +313,9 @@ DEMO_PROVINCE_CODE = "08"
 # load_demo creates users with published passwords; production turns it off.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 
+# Oscar's templates get their thumbnails from the catalogue's renditions.
+OSCAR_THUMBNAILER = "catalog.images.RenditionThumbnailer"
+
 # The cooperative's own tools join Oscar's dashboard menu, for its staff only.
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
     {
