@@ -372,3 +372,36 @@ def product_save_for_cooperative(
             primary.original.save(image.name, image, save=False)
             primary.save()
     return product
+
+
+def lot_allocations_release(*, lines) -> int:
+    """Put the units of cancelled order lines back into the lots they were
+    taken from, and back on sale. A lot closed because it sold out opens
+    again; a recalled lot takes its units back but stays recalled, off sale.
+    Returns how many units went back."""
+    with transaction.atomic():
+        allocations = list(
+            LotAllocation.objects.filter(line__in=lines).select_related("line__product", "line__partner")
+        )
+        # Locked in one query in primary-key order, so two releases of
+        # lines sharing lots take the locks in the same order.
+        lots = {
+            lot.pk: lot
+            for lot in Lot.objects.select_for_update()
+            .filter(pk__in={allocation.lot_id for allocation in allocations})
+            .order_by("pk")
+        }
+        returned, products = 0, {}
+        for allocation in allocations:
+            lot = lots[allocation.lot_id]
+            lot.quantity_available += allocation.quantity
+            if lot.status == Lot.Status.CLOSED:
+                lot.status = Lot.Status.OPEN
+            returned += allocation.quantity
+            products[(allocation.line.product_id, allocation.line.partner_id)] = allocation.line
+        for lot in lots.values():
+            lot.save(update_fields=["quantity_available", "status"])
+        LotAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).delete()
+        for line in products.values():
+            stock_record_sync(product=line.product, partner=line.partner)
+    return returned

@@ -32,9 +32,10 @@ urlpatterns += i18n_patterns(
     # The cooperative's own tools sit inside Oscar's dashboard.
     path("shop/dashboard/cooperative/", include("cooperatives.dashboard.urls")),
     path("shop/dashboard/cooperative/", include("catalog.dashboard.urls")),
-    path("shop/dashboard/cooperative/", include("marketplace.shipping.dashboard.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.ledger.cooperative_urls")),
     path("shop/dashboard/ledger/", include("marketplace.ledger.urls")),
+    path("shop/dashboard/cooperative/", include("marketplace.shipping.dashboard.urls")),
+    path("shop/dashboard/cooperative/", include("marketplace.order.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("trace/", include("catalog.trace_urls")),
     # Wagtail's catch-all comes last.

@@ -1,8 +1,11 @@
+from django.db import transaction
 from oscar.apps.order.utils import *  # noqa: F403
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
 
 from catalog.models import Lot
 from catalog.services import lots_allocate
+
+from . import services
 
 
 class OrderCreator(CoreOrderCreator):
@@ -31,3 +34,12 @@ class OrderCreator(CoreOrderCreator):
             ).exists()
         ):
             lots_allocate(line=order_line, quantity=order_line.quantity)
+
+    def place_order(self, basket, *args, **kwargs):
+        # Oscar's place_order commits its own atomic block before it
+        # returns; wrapping it in one more makes the groups part of the same
+        # commit, so an order never exists without its groups.
+        with transaction.atomic():
+            order = super().place_order(basket, *args, **kwargs)
+            services.fulfilment_groups_create(order=order)
+        return order

@@ -126,6 +126,7 @@ def world():
         "certification_a": certification_a, "linkage_a": linkage_a, "document_a": document_a,
         "product_a": product_a, "stockrecord_a": stockrecord_a, "order_a": order_a,
         "line_a": order_a.lines.get(), "note_a": note_a, "order_b": order_b, "lot_a": lot_a,
+        "group_a": order_a.fulfilment_groups.get(),
     }  # fmt: skip
 
 
@@ -154,10 +155,7 @@ OBJECT_URLS = {
     "cooperative-catalog:lot-recall": lambda w: {"pk": w["lot_a"].pk},
     "cooperative-catalog:lot-label": lambda w: {"pk": w["lot_a"].pk},
     "cooperative-catalog:lot-label-sheet": lambda w: {"pk": w["lot_a"].pk},
-    "dashboard:order-detail": lambda w: {"number": w["order_a"].number},
-    "dashboard:order-detail-note": lambda w: {"number": w["order_a"].number, "note_id": w["note_a"].pk},
-    "dashboard:order-line-detail": lambda w: {"number": w["order_a"].number, "line_id": w["line_a"].pk},
-    "dashboard:order-shipping-address": lambda w: {"number": w["order_a"].number},
+    "cooperative-orders:group-detail": lambda w: {"pk": w["group_a"].pk},
 }
 
 # URLs with arguments that no cooperative's staff may use at all (platform
@@ -181,6 +179,13 @@ PLATFORM_URLS = {
     "dashboard:user-password-reset": lambda w: {"pk": w["staff_a"].pk},
     "dashboard:user-alert-delete": lambda w: {"pk": 1},
     "dashboard:user-alert-update": lambda w: {"pk": 1},
+    # Oscar's order pages show a whole order, every cooperative's lines and
+    # the buyer's e-mail: platform staff only (marketplace.dashboard.orders).
+    # Cooperatives fulfil their own share in cooperative-orders.
+    "dashboard:order-detail": lambda w: {"number": w["order_a"].number},
+    "dashboard:order-detail-note": lambda w: {"number": w["order_a"].number, "note_id": w["note_a"].pk},
+    "dashboard:order-line-detail": lambda w: {"number": w["order_a"].number, "line_id": w["line_a"].pk},
+    "dashboard:order-shipping-address": lambda w: {"number": w["order_a"].number},
     # Oscar's product pages are for platform staff only: cooperatives keep
     # their products in their own tools (marketplace.dashboard.catalogue).
     "dashboard:catalogue-product": lambda w: {"pk": w["product_a"].pk},
