@@ -1,6 +1,12 @@
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.db import transaction
 from oscar.apps.order.utils import *  # noqa: F403
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
+from oscar.apps.order.utils import OrderNumberGenerator as CoreOrderNumberGenerator
+from oscar.core.loading import get_model
 
 from catalog.models import Lot
 from catalog.services import lots_allocate
@@ -43,3 +49,25 @@ class OrderCreator(CoreOrderCreator):
             order = super().place_order(basket, *args, **kwargs)
             services.fulfilment_groups_create(order=order)
         return order
+
+
+class OrderNumberGenerator(CoreOrderNumberGenerator):
+    """Order numbers that reveal nothing: Oscar's are 100000 + the basket's
+    id, so a buyer could guess the previous order's number. Ours are twelve
+    digits from a keyed hash of the basket, still the same for one basket
+    (a double-submitted form finds its order already placed, as in Oscar)
+    but unguessable without the site's secret key."""
+
+    DIGITS = 12
+
+    def order_number(self, basket):
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"choque-order:{basket.id}".encode(), hashlib.sha256
+        ).hexdigest()
+        number = f"{int(digest, 16) % 10**self.DIGITS:0{self.DIGITS}d}"
+        # Two baskets may, very rarely, hash to the same digits: the later
+        # one gets a suffix rather than a refused order.
+        Order = get_model("order", "Order")
+        if Order.objects.filter(number=number).exclude(basket_id=basket.id).exists():
+            number = f"{number}-{basket.id}"
+        return number

@@ -242,3 +242,24 @@ def test_with_the_broker_down_the_order_is_placed_and_its_emails_sent_later(
     monkeypatch.setattr(marketplace_services, "_publish", publish)
     assert marketplace_services.undelivered_tasks_resend() == 3
     assert len(mailoutbox) == 3
+
+
+def test_order_numbers_are_not_guessable_from_basket_ids(settings, place):
+    from oscar.core.loading import get_class
+
+    generator = get_class("order.utils", "OrderNumberGenerator")()
+    Basket = get_model("basket", "Basket")
+    first, second = Basket.objects.create(), Basket.objects.create()
+    numbers = [generator.order_number(first), generator.order_number(second)]
+    assert all(len(n) == 12 and n.isdigit() for n in numbers)
+    # Oscar's would be 100000 + id: consecutive baskets, consecutive numbers.
+    assert numbers[0] != str(100000 + first.id) and abs(int(numbers[1]) - int(numbers[0])) > 1
+    # The same basket always gets the same number (a double submit finds it placed).
+    assert generator.order_number(first) == numbers[0]
+    settings.SECRET_KEY = "another-secret-key-for-another-site-xxxxxxxxxxxxxxxx"
+    assert generator.order_number(first) != numbers[0]
+    # A number already taken by another basket's order gets a suffix.
+    taken = place()
+    taken_number = generator.order_number(second)
+    type(taken).objects.filter(pk=taken.pk).update(number=taken_number)
+    assert generator.order_number(second) == f"{taken_number}-{second.id}"
