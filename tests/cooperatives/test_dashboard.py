@@ -54,6 +54,19 @@ def test_menu_shows_the_cooperative_tools_to_its_staff(staff_client):
     assert reverse("cooperative-dashboard:area-list").encode() in response.content
 
 
+def test_the_menu_looks_the_cooperative_up_once(cooperative, django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+    from oscar.apps.dashboard.menu import get_nodes
+
+    # As in a request: a fresh user object, its groups and permissions
+    # already loaded by the permission checks Oscar's own entries make.
+    user = get_user_model().objects.get(pk=cooperative.partner.users.get().pk)
+    user.has_perm("partner.dashboard_access")
+    with django_assert_max_num_queries(1):
+        nodes = get_nodes(user)
+    assert "cooperative-dashboard:profile" in {child.url_name for node in nodes for child in node.children}
+
+
 def test_staff_edit_their_profile_and_scripts_are_removed(staff_client, cooperative):
     data = profile_data(cooperative, description='<p onclick="steal()">Chè<script>alert(1)</script></p>')
     response = staff_client.post(reverse("cooperative-dashboard:profile"), data)
