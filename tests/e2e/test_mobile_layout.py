@@ -155,5 +155,8 @@ def test_product_and_lot_tools_fit_a_phone(phone, live_server, client, cooperati
         reverse("cooperative-catalog:lot-list"),
         reverse("cooperative-catalog:lot-create"),
         reverse("cooperative-catalog:lot-detail", args=[traced_lot.pk]),
+        reverse("cooperative-orders:group-list"),
+        reverse("cooperative-shipping:policy"),
+        reverse("cooperative-ledger:statement"),
     ):
         assert horizontal_overflow(phone, live_server.url + url) <= 0, url
