@@ -40,6 +40,7 @@ class FulfilmentGroup(models.Model):
     buyer_placed_email_at = models.DateTimeField(null=True, blank=True, editable=False)
     seller_new_email_at = models.DateTimeField(null=True, blank=True, editable=False)
     buyer_shipped_email_at = models.DateTimeField(null=True, blank=True, editable=False)
+    buyer_cancelled_email_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("fulfilment group")

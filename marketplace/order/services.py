@@ -116,6 +116,8 @@ def fulfilment_group_advance(
         )
         if to_status == Status.SHIPPED:
             task_enqueue_on_commit(tasks.fulfilment_group_shipped_email_task, group.pk)
+        elif to_status == Status.CANCELLED:
+            task_enqueue_on_commit(tasks.fulfilment_group_cancelled_email_task, group.pk)
     return group
 
 
@@ -207,6 +209,28 @@ def fulfilment_group_notify_shipped(*, group) -> bool:
             }
             subject = render_to_string("order/email/shipped_subject.txt", context).strip()
             body = render_to_string("order/email/shipped_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    return True
+
+
+def fulfilment_group_notify_cancelled(*, group) -> bool:
+    """Tell the buyer a cooperative cancelled its part, and why, once."""
+    address = _buyer_email(group.order)
+    if not address or group.status != Status.CANCELLED:
+        return False
+    with transaction.atomic():
+        if not _claim(FulfilmentGroup.objects.filter(pk=group.pk), "buyer_cancelled_email_at"):
+            return False
+        with translation.override("vi"):
+            context = {
+                "group": group,
+                "order": group.order,
+                "lines": list(group.lines.order_by("pk")),
+                "seller": _seller_name(group.partner),
+                "order_url": _order_url(group.order),
+            }
+            subject = render_to_string("order/email/cancelled_subject.txt", context).strip()
+            body = render_to_string("order/email/cancelled_body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     return True
 

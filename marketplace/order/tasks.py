@@ -35,3 +35,10 @@ def fulfilment_group_shipped_email_task(group_id: int) -> bool:
     """To the buyer: one cooperative's parcel is on its way."""
     group = FulfilmentGroup.objects.select_related("order__user", "partner").get(pk=group_id)
     return services.fulfilment_group_notify_shipped(group=group)
+
+
+@shared_task(name="order.fulfilment_group_cancelled_email_task", **_RETRY)
+def fulfilment_group_cancelled_email_task(group_id: int) -> bool:
+    """To the buyer: one cooperative cancelled its part of the order."""
+    group = FulfilmentGroup.objects.select_related("order__user", "partner").get(pk=group_id)
+    return services.fulfilment_group_notify_cancelled(group=group)

@@ -219,6 +219,23 @@ def test_emails_go_out_once_each(shop, place, mailoutbox, django_capture_on_comm
     assert len(mailoutbox) == 4
 
 
+def test_the_buyer_hears_once_when_a_cooperative_cancels_its_part(
+    shop, place, mailoutbox, django_capture_on_commit_callbacks
+):
+    order = place()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        group = advance(group_of(order, shop["b"]), Status.CANCELLED, note="Cam bị dập do mưa đá")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["lan.buyer@example.vn"]
+    assert order.number in message.subject and "Hợp tác xã Cam Phù Lưu" in message.subject
+    assert "Cam bị dập do mưa đá" in message.body and "Cam sành" in message.body
+    assert "Chè Shan tuyết" not in message.body
+    tasks.fulfilment_group_cancelled_email_task.delay(group.pk)
+    assert len(mailoutbox) == 1
+
+
 def test_with_the_broker_down_the_order_is_placed_and_its_emails_sent_later(
     shop, place, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
