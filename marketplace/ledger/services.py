@@ -1,19 +1,15 @@
 """Entries on the cooperatives' accounts, in whole đồng."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from marketplace.money import to_dong
+
 from .models import LedgerAccount, LedgerEntry, Settlement
 
 Kind = LedgerEntry.Kind
-
-
-def _whole_dong(value) -> int:
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def ledger_account_for(*, partner) -> LedgerAccount:
@@ -41,9 +37,9 @@ def ledger_record_order(*, order, shipping_by_partner: dict | None = None, payme
     shipping_by_partner = shipping_by_partner or {}
     gross = {}
     for line in order.lines.select_related("partner"):
-        gross[line.partner] = gross.get(line.partner, 0) + _whole_dong(line.line_price_incl_tax)
+        gross[line.partner] = gross.get(line.partner, 0) + to_dong(line.line_price_incl_tax)
     for partner, shipping in shipping_by_partner.items():
-        gross[partner] = gross.get(partner, 0) + _whole_dong(shipping)
+        gross[partner] = gross.get(partner, 0) + to_dong(shipping)
     fees = _split(int(payment_fee), gross)
     entries = []
     with transaction.atomic():
@@ -51,7 +47,7 @@ def ledger_record_order(*, order, shipping_by_partner: dict | None = None, payme
             account = ledger_account_for(partner=partner)
             if LedgerEntry.objects.filter(account=account, order=order, kind=Kind.SALE).exists():
                 continue
-            commission = _whole_dong(sale * account.effective_commission_rate)
+            commission = to_dong(sale * account.effective_commission_rate)
             rows = [(Kind.SALE, sale), (Kind.COMMISSION, -commission)]
             if fees[partner]:
                 rows.append((Kind.PAYMENT_FEE, -fees[partner]))
@@ -79,7 +75,7 @@ def ledger_record_refund(*, order, partner, amount: int, description: str = "") 
             raise ValidationError(
                 {"amount": _("The refund is more than this cooperative sold in the order.")}
             )
-        returned = _whole_dong(amount * account.effective_commission_rate)
+        returned = to_dong(amount * account.effective_commission_rate)
         return [
             LedgerEntry.objects.create(
                 account=account, order=order, kind=Kind.REFUND, amount=-amount, description=description

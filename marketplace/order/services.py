@@ -134,10 +134,6 @@ def _claim(queryset, field: str) -> bool:
     return queryset.filter(**{f"{field}__isnull": True}).update(**{field: timezone.now()}) > 0
 
 
-def _buyer_email(order) -> str:
-    return order.guest_email or (order.user.email if order.user_id else "")
-
-
 def _order_url(order) -> str:
     """The buyer's order page: a guest has no account, so theirs is Oscar's
     signed order-status link."""
@@ -152,7 +148,7 @@ def _order_url(order) -> str:
 
 def order_placed_notify_buyer(*, order) -> bool:
     """One e-mail to the buyer listing the order's groups, sent once."""
-    address = _buyer_email(order)
+    address = order.email
     if not address:
         return False
     with transaction.atomic():
@@ -193,7 +189,7 @@ def fulfilment_group_notify_seller(*, group) -> bool:
 
 def fulfilment_group_notify_shipped(*, group) -> bool:
     """Tell the buyer the group is on its way, with carrier and tracking number, once."""
-    address = _buyer_email(group.order)
+    address = group.order.email
     if not address or group.status not in (Status.SHIPPED, Status.DELIVERED):
         return False
     with transaction.atomic():
@@ -215,7 +211,7 @@ def fulfilment_group_notify_shipped(*, group) -> bool:
 
 def fulfilment_group_notify_cancelled(*, group) -> bool:
     """Tell the buyer a cooperative cancelled its part, and why, once."""
-    address = _buyer_email(group.order)
+    address = group.order.email
     if not address or group.status != Status.CANCELLED:
         return False
     with transaction.atomic():

@@ -9,7 +9,6 @@ retried request never charges twice.
 """
 
 import logging
-from decimal import ROUND_HALF_UP, Decimal
 
 import stripe
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.money import format_vnd
+from marketplace.money import format_vnd, to_dong
 
 from .models import StripeEvent, StripePayment, StripeRefund
 
@@ -66,7 +65,7 @@ def stripe_client() -> stripe.StripeClient:
 def stripe_amount(total) -> int:
     """The order total as Stripe takes it: whole đồng, rounded half up,
     within what Stripe accepts for VND. Refused before any call to Stripe."""
-    amount = Decimal(total).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    amount = to_dong(total)
     if amount > STRIPE_MAXIMUM_VND:
         raise ValidationError(
             _("Card payments are limited to %(limit)s per order; choose cash on delivery or split the order.")
@@ -79,7 +78,7 @@ def stripe_amount(total) -> int:
             % {"minimum": format_vnd(settings.STRIPE_MINIMUM_AMOUNT_VND)},
             code="amount_too_small",
         )
-    return int(amount)
+    return amount
 
 
 def _advance(payment: StripePayment, status: str) -> bool:

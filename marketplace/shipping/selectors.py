@@ -8,7 +8,9 @@ an unsaved ``CooperativeShippingPolicy``.
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from marketplace.money import to_dong
 
 from .models import CooperativeShippingPolicy
 
@@ -28,7 +30,8 @@ def shipping_policy_of(*, cooperative) -> CooperativeShippingPolicy:
 
 
 def _whole_dong(amount) -> Decimal:
-    return Decimal(amount or 0).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    # Oscar's price arithmetic is in Decimal; only the rounding is shared.
+    return Decimal(to_dong(amount or 0))
 
 
 def _net_weight_grams(product) -> int:
