@@ -29,11 +29,14 @@ def _split(total: int, weights: dict) -> dict:
     return shares
 
 
-def ledger_record_order(*, order, shipping_by_partner: dict | None = None, payment_fee: int = 0) -> list:
+def ledger_record_order(
+    *, order, shipping_by_partner: dict | None = None, payment_fee: int = 0, only_partners=None
+) -> list:
     """Record what each cooperative of a paid (or delivered cash) order
     earns: its lines and its shipping as a sale, less the platform's
     commission on that sale and its share of the payment fee. Recording an
-    order twice changes nothing."""
+    order twice changes nothing. ``only_partners`` limits it to some
+    cooperatives (a cash order is paid to each when it delivers)."""
     shipping_by_partner = shipping_by_partner or {}
     gross = {}
     for line in order.lines.select_related("partner"):
@@ -44,6 +47,8 @@ def ledger_record_order(*, order, shipping_by_partner: dict | None = None, payme
     entries = []
     with transaction.atomic():
         for partner, sale in gross.items():
+            if only_partners is not None and partner not in only_partners:
+                continue
             account = ledger_account_for(partner=partner)
             if LedgerEntry.objects.filter(account=account, order=order, kind=Kind.SALE).exists():
                 continue

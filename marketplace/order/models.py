@@ -30,6 +30,11 @@ class FulfilmentGroup(models.Model):
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
+    # This cooperative's delivery fee in the order, in whole đồng: its sale
+    # in the ledger is its lines plus this.
+    shipping_charge = models.PositiveBigIntegerField(_("delivery fee (đồng)"), default=0)
+    collect_in_person = models.BooleanField(_("collected at the cooperative"), default=False)
+    cash_received_at = models.DateTimeField(_("cash received at"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
@@ -61,6 +66,10 @@ class FulfilmentGroup(models.Model):
         """Only this seller's lines of the order."""
         return self.order.lines.filter(partner_id=self.partner_id)
 
+    @property
+    def pays_cash_on_delivery(self) -> bool:
+        return self.order.payment_method_code == "cod"
+
 
 class FulfilmentGroupEvent(models.Model):
     """One change of a fulfilment group's status, kept so a dispute over who
@@ -83,6 +92,16 @@ class FulfilmentGroupEvent(models.Model):
 
     def __str__(self):
         return f"{self.group_id}: {self.from_status} → {self.to_status}"
+
+
+from oscar.apps.order.abstract_models import AbstractOrder  # noqa: E402
+
+
+class Order(AbstractOrder):
+    # How the buyer pays, by payment provider code ("cod", "stripe"; see
+    # marketplace.payments.providers): cash orders are paid per cooperative
+    # at delivery, card orders once, at checkout.
+    payment_method_code = models.CharField(_("payment method"), max_length=32, blank=True)
 
 
 from oscar.apps.order.models import *  # noqa: E402, F403

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalog.services import lot_allocations_release
+from marketplace.money import to_dong
 from marketplace.services import task_enqueue_on_commit
 
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
@@ -40,16 +41,24 @@ _TIMESTAMPS = {
 }
 
 
-def fulfilment_groups_create(*, order) -> list:
-    """One group per seller of the order's lines, each new. Called by the
-    order creator inside the transaction that places the order; the e-mails
-    go out only once that transaction commits."""
+def fulfilment_groups_create(*, order, shipping_by_partner: dict | None = None) -> list:
+    """One group per seller of the order's lines, each new, with its
+    delivery fee (``shipping_by_partner``: partner id → (fee, collected in
+    person)). Called by the order creator inside the transaction that
+    places the order; the e-mails go out only once that transaction commits."""
     from . import tasks
 
+    shipping_by_partner = shipping_by_partner or {}
     partner_ids = sorted(set(order.lines.exclude(partner=None).values_list("partner_id", flat=True)))
-    groups = FulfilmentGroup.objects.bulk_create(
-        [FulfilmentGroup(order=order, partner_id=partner_id) for partner_id in partner_ids]
-    )
+    groups = []
+    for partner_id in partner_ids:
+        fee, in_person = shipping_by_partner.get(partner_id, (0, False))
+        groups.append(
+            FulfilmentGroup(
+                order=order, partner_id=partner_id, shipping_charge=to_dong(fee), collect_in_person=in_person
+            )
+        )
+    groups = FulfilmentGroup.objects.bulk_create(groups)
     # Kept in the database if the broker is down, so placing never fails
     # on an e-mail and none is lost.
     task_enqueue_on_commit(tasks.order_placed_email_task, order.pk)
@@ -59,13 +68,24 @@ def fulfilment_groups_create(*, order) -> list:
 
 
 def fulfilment_group_advance(
-    *, group, to_status: str, by, carrier: str = "", tracking_number: str = "", note: str = ""
+    *,
+    group,
+    to_status: str,
+    by,
+    carrier: str = "",
+    tracking_number: str = "",
+    note: str = "",
+    cash_received: bool = False,
 ):
     """Move the group to ``to_status``, recording who did it. Shipping needs
     a carrier and a tracking number and takes the units out of stock for
-    good; cancelling puts them back into their lots and on sale. Raises
+    good; cancelling puts them back into their lots and on sale, and gives
+    back a card payment's share. A cash order's group is delivered only with
+    the cash received, which enters the cooperative's ledger. Raises
     ValidationError for a move its current status does not allow; on any
     error nothing is changed."""
+    from marketplace.checkout import services as checkout_services
+
     from . import tasks
 
     carrier, tracking_number, note = carrier.strip(), tracking_number.strip(), note.strip()
@@ -107,6 +127,13 @@ def fulfilment_group_advance(
                 if line.stockrecord_id and not line.allocation_cancelled and line.num_allocated:
                     line.cancel_allocation(line.num_allocated)
             lot_allocations_release(lines=lines)
+        cash_order = group.order.payment_method_code == "cod"
+        if to_status == Status.DELIVERED and cash_order:
+            if not cash_received:
+                raise ValidationError(
+                    {"cash_received": _("Cash on delivery: confirm that the buyer paid you in cash.")}
+                )
+            group.cash_received_at = timezone.now()
         group.status = to_status
         setattr(group, _TIMESTAMPS[to_status], timezone.now())
         group.full_clean(exclude=["order", "partner"])
@@ -114,6 +141,12 @@ def fulfilment_group_advance(
         FulfilmentGroupEvent.objects.create(
             group=group, from_status=from_status, to_status=to_status, by=by, note=note
         )
+        if group.cash_received_at and to_status == Status.DELIVERED:
+            checkout_services.cash_order_group_record(group=group)
+        elif to_status == Status.CANCELLED and not cash_order:
+            # What the buyer paid for this cooperative's part goes back on
+            # their card; if Stripe refuses, the cancel is not saved either.
+            checkout_services.group_refund_on_cancel(group=group, by=by, reason=note)
         if to_status == Status.SHIPPED:
             task_enqueue_on_commit(tasks.fulfilment_group_shipped_email_task, group.pk)
         elif to_status == Status.CANCELLED:

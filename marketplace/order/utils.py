@@ -2,7 +2,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.order.utils import *  # noqa: F403
 from oscar.apps.order.utils import OrderCreator as CoreOrderCreator
 from oscar.apps.order.utils import OrderNumberGenerator as CoreOrderNumberGenerator
@@ -10,8 +15,11 @@ from oscar.core.loading import get_model
 
 from catalog.models import Lot
 from catalog.services import lots_allocate
+from marketplace.shipping.selectors import shipping_fees_by_partner
 
 from . import services
+
+StockRecord = get_model("partner", "StockRecord")
 
 
 class OrderCreator(CoreOrderCreator):
@@ -30,7 +38,18 @@ class OrderCreator(CoreOrderCreator):
         return order_line
 
     def update_stock_records(self, line):
-        super().update_stock_records(line)
+        """Allocate the line's units only if they are still there. Oscar's
+        allocation is an unconditional increment, so two buyers of the last
+        unit would both get it; this one is a conditional UPDATE, which
+        also locks the stock record until the order commits, so the next
+        buyer waits and then sees what is left."""
+        if line.product.get_product_class().track_stock:
+            allocated = Coalesce(F("num_allocated"), 0)
+            taken = StockRecord.objects.filter(
+                pk=line.stockrecord_id, num_in_stock__gte=allocated + line.quantity
+            ).update(num_allocated=allocated + line.quantity)
+            if not taken:
+                raise UnableToPlaceOrder(self._out_of_stock_message(line))
         order_line = getattr(self, "_order_lines", {}).pop(line.pk, None)
         # Products sold before lots were recorded for them have no lots yet.
         if (
@@ -39,15 +58,30 @@ class OrderCreator(CoreOrderCreator):
                 product_id=order_line.product_id, cooperative__partner_id=order_line.partner_id
             ).exists()
         ):
-            lots_allocate(line=order_line, quantity=order_line.quantity)
+            try:
+                lots_allocate(line=order_line, quantity=order_line.quantity)
+            except ValidationError:
+                raise UnableToPlaceOrder(self._out_of_stock_message(line)) from None
 
-    def place_order(self, basket, *args, **kwargs):
+    @staticmethod
+    def _out_of_stock_message(line) -> str:
+        return _(
+            "“%(product)s” is out of stock: someone else bought the last units. "
+            "Your basket is kept; change the quantity and try again."
+        ) % {"product": line.product.get_title()}
+
+    def place_order(self, basket, total, shipping_method, *args, **kwargs):
         # Oscar's place_order commits its own atomic block before it
         # returns; wrapping it in one more makes the groups part of the same
         # commit, so an order never exists without its groups.
         with transaction.atomic():
-            order = super().place_order(basket, *args, **kwargs)
-            services.fulfilment_groups_create(order=order)
+            order = super().place_order(basket, total, shipping_method, *args, **kwargs)
+            services.fulfilment_groups_create(
+                order=order,
+                shipping_by_partner=shipping_fees_by_partner(
+                    basket=basket, method_code=getattr(shipping_method, "code", "")
+                ),
+            )
         return order
 
 

@@ -21,6 +21,9 @@ class StripePayment(models.Model):
     currency = models.CharField(max_length=3, default="vnd")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     amount_refunded = models.PositiveBigIntegerField(_("refunded (đồng)"), default=0)
+    # A hold released because the stock went first leaves the order number
+    # free for the buyer's next try, with a new intent.
+    attempt = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from marketplace.money import format_vnd, to_dong
 
 from .models import StripeEvent, StripePayment, StripeRefund
+from .signals import payment_authorised
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,17 @@ def stripe_payment_start(*, order_number: str, total, email: str = "") -> tuple[
     with transaction.atomic():
         # The lock makes concurrent starts for one order wait for each other.
         payment = StripePayment.objects.select_for_update().filter(order_number=order_number).first()
+        if payment is not None and payment.status == Status.CANCELED and not payment.amount_refunded:
+            # Cancelled before any capture: nothing was taken, so the buyer
+            # may try again, with a new intent.
+            payment.attempt += 1
+            intent = client.v1.payment_intents.create(
+                params=_intent_params(amount, order_number, email),
+                options={"idempotency_key": f"choque-{order_number}-create-{payment.attempt}"},
+            )
+            payment.intent_id, payment.amount, payment.status = intent.id, amount, Status.PENDING
+            payment.save(update_fields=["attempt", "intent_id", "amount", "status", "updated_at"])
+            return payment, intent.client_secret
         if payment is not None:
             if payment.status not in (Status.PENDING, Status.FAILED):
                 raise ValidationError(_("This order has already been paid for."), code="already_paid")
@@ -118,20 +130,25 @@ def stripe_payment_start(*, order_number: str, total, email: str = "") -> tuple[
             else:
                 intent = client.v1.payment_intents.retrieve(payment.intent_id)
             return payment, intent.client_secret
-        params = {
-            "amount": amount,
-            "currency": "vnd",
-            "capture_method": "manual",
-            "payment_method_types": ["card"],
-            "metadata": {"order_number": order_number},
-        }
-        if email:
-            params["receipt_email"] = email
         intent = client.v1.payment_intents.create(
-            params=params, options={"idempotency_key": f"choque-{order_number}-create"}
+            params=_intent_params(amount, order_number, email),
+            options={"idempotency_key": f"choque-{order_number}-create"},
         )
         payment = StripePayment.objects.create(order_number=order_number, intent_id=intent.id, amount=amount)
     return payment, intent.client_secret
+
+
+def _intent_params(amount: int, order_number: str, email: str) -> dict:
+    params = {
+        "amount": amount,
+        "currency": "vnd",
+        "capture_method": "manual",
+        "payment_method_types": ["card"],
+        "metadata": {"order_number": order_number},
+    }
+    if email:
+        params["receipt_email"] = email
+    return params
 
 
 def stripe_payment_refresh(*, payment: StripePayment) -> StripePayment:
@@ -229,4 +246,8 @@ def stripe_event_handle(*, event) -> bool:
             logger.info("Stripe event %s for unknown intent %s", event.id, intent.id)
             return True
         _advance(payment, status)
+    if payment.status in (Status.AUTHORISED, Status.SUCCEEDED):
+        # Outside the transaction: whoever places the order (checkout) sees
+        # the event recorded, and a failure there does not undo it.
+        payment_authorised.send(sender=StripePayment, order_number=payment.order_number)
     return True

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     # Oscar, with the apps the marketplace forks in place of Oscar's own
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "marketplace.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "marketplace.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
@@ -254,6 +254,9 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Lets the tests point the stripe library at a local Stripe-compatible server.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Stripe.js, loaded by the card page; localstripe serves a stand-in at
+# <its address>/js.stripe.com/v3/.
+STRIPE_JS_URL = env("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # Stripe's smallest charge is about USD 0.50; in đồng, with some margin for
 # the exchange rate.
 STRIPE_MINIMUM_AMOUNT_VND = env.int("STRIPE_MINIMUM_AMOUNT_VND", default=15_000)

@@ -248,7 +248,7 @@ def test_oscar_s_own_templates_get_renditions_as_thumbnails():
         '{% load image_tags %}{% oscar_thumbnail source "200x200" upscale=False as thumb %}'
         '<img src="{{ thumb.url }}" width="{{ thumb.width }}">'
     ).render(Context({"source": name}))
-    assert '/media/renditions/' in html and 'width="320"' in html
+    assert "/media/renditions/" in html and 'width="320"' in html
     wide = images.RenditionThumbnailer().generate_thumbnail(name, size="700x")
     assert wide.width == 1200
     assert images.RenditionThumbnailer().generate_thumbnail("images/missing.jpg", size="200x200") is None

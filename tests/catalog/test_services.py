@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.strategy import Default
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order, create_product, create_stockrecord
@@ -121,7 +122,7 @@ def test_an_order_the_lots_cannot_cover_is_not_placed(product, cooperative):
     # basket might: placing the order must fail as a whole.
     StockRecord.objects.filter(product=product).update(num_in_stock=10)
     Order = get_model("order", "Order")
-    with pytest.raises(ValidationError):
+    with pytest.raises(UnableToPlaceOrder, match="out of stock"):
         place_order(product, 5)
     assert not Order.objects.exists()
     assert not LotAllocation.objects.exists()

@@ -77,4 +77,3 @@ def test_with_a_broker_the_task_is_not_kept(application, django_capture_on_commi
         )
     assert not UndeliveredTask.objects.exists()
     assert len(mailoutbox) == 1
-

@@ -3,6 +3,7 @@ statuses by services that keep the lots and Oscar's stock in step."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_model
 
 from catalog import services as catalog_services
@@ -46,7 +47,7 @@ def test_an_order_of_two_cooperatives_gets_one_new_group_each(shop, place):
 
 
 def test_an_order_that_cannot_be_placed_leaves_no_group(shop, place):
-    with pytest.raises(ValidationError):
+    with pytest.raises(UnableToPlaceOrder, match="out of stock"):
         place([(shop["tea"], 2), (shop["oranges"], 1)]) and place([(shop["tea"], 20)])
     # Only the first order exists, with its two groups.
     assert FulfilmentGroup.objects.count() == 2

@@ -6,20 +6,11 @@ from django.core.exceptions import ValidationError
 from marketplace.payments import services
 from marketplace.payments.models import StripePayment
 
+from .stripe_buyer import buyer_pays
+
 pytestmark = pytest.mark.django_db
 
 Status = StripePayment.Status
-VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
-
-
-def buyer_pays(payment):
-    """What Stripe Elements does in the buyer's browser: attach a card and
-    confirm the intent (here server-side, against localstripe)."""
-    client = services.stripe_client()
-    card = client.v1.payment_methods.create(params={"type": "card", "card": VISA})
-    # localstripe does not take payment_method on confirm; set it first.
-    client.v1.payment_intents.update(payment.intent_id, params={"payment_method": card.id})
-    return client.v1.payment_intents.confirm(payment.intent_id)
 
 
 @pytest.mark.parametrize(

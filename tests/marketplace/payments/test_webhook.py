@@ -1,43 +1,18 @@
-import hashlib
-import hmac
-import json
 import time
 
 import pytest
 
 from marketplace.payments import services
 from marketplace.payments.models import StripeEvent, StripePayment
+from tests.marketplace.conftest import WEBHOOK_SECRET
 
-from .conftest import WEBHOOK_SECRET
+from .stripe_buyer import WEBHOOK_URL as URL
+from .stripe_buyer import event, signed
+from .stripe_buyer import webhook_post as post
 
 pytestmark = pytest.mark.django_db
 
-URL = "/payments/stripe/webhook/"
 Status = StripePayment.Status
-
-
-def signed(payload: str, *, secret=WEBHOOK_SECRET, timestamp=None) -> str:
-    """A Stripe-Signature header built the way Stripe builds it."""
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    signature = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={signature}"
-
-
-def event(event_id, kind, intent_id, status="succeeded"):
-    return json.dumps(
-        {
-            "id": event_id,
-            "object": "event",
-            "type": kind,
-            "created": int(time.time()),
-            "data": {"object": {"id": intent_id, "object": "payment_intent", "status": status}},
-        }
-    )
-
-
-def post(client, payload, header):
-    extra = {"HTTP_STRIPE_SIGNATURE": header} if header is not None else {}
-    return client.post(URL, payload, content_type="application/json", **extra)
 
 
 @pytest.fixture

@@ -59,6 +59,12 @@ def guest_checkout_up_to_the_shipping_method(client, items):
     return client.get(reverse("checkout:shipping-method"))
 
 
+def preview_paying_cash(client):
+    response = client.post(reverse("checkout:payment-details"), {"payment_method": "cod"})
+    assert response.status_code == 302, text(response)
+    return client.get(reverse("checkout:preview"))
+
+
 def test_the_shipping_page_shows_each_cooperative_under_both_methods(client, shop):
     response = guest_checkout_up_to_the_shipping_method(client, [(shop["tea"], 2), (shop["oranges"], 2)])
 
@@ -78,7 +84,7 @@ def test_the_preview_totals_products_and_every_delivery_fee(client, shop):
     response = client.post(reverse("checkout:shipping-method"), {"method_code": "cooperative-delivery"})
     assert response.status_code == 302
 
-    response = client.get(reverse("checkout:preview"))
+    response = preview_paying_cash(client)
 
     assert response.status_code == 200
     assert response.context["shipping_charge"].incl_tax == Decimal("65000")
@@ -94,7 +100,7 @@ def test_pickup_charges_only_the_cooperatives_that_deliver(client, shop):
     guest_checkout_up_to_the_shipping_method(client, [(shop["tea"], 2), (shop["oranges"], 2)])
     client.post(reverse("checkout:shipping-method"), {"method_code": "cooperative-pickup"})
 
-    response = client.get(reverse("checkout:preview"))
+    response = preview_paying_cash(client)
 
     assert response.context["shipping_charge"].incl_tax == Decimal("25000")
     assert response.context["order_total"].incl_tax == Decimal(390_000 + 25_000)
@@ -106,7 +112,7 @@ def test_pickup_charges_only_the_cooperatives_that_deliver(client, shop):
 def test_a_basket_over_the_threshold_ships_free_from_that_cooperative(client, shop):
     guest_checkout_up_to_the_shipping_method(client, [(shop["tea"], 4)])
     # Only tea: its cooperative allows no pickup, so delivery is chosen for the buyer.
-    response = client.get(reverse("checkout:preview"))
+    response = preview_paying_cash(client)
 
     assert response.status_code == 200
     assert response.context["shipping_method"].code == "cooperative-delivery"
@@ -120,7 +126,7 @@ def test_a_pickup_code_is_refused_when_no_cooperative_of_the_basket_allows_it(cl
     response = client.post(reverse("checkout:shipping-method"), {"method_code": "cooperative-pickup"})
     assert response.status_code == 200  # the form again, with Oscar's "not permitted" message
 
-    response = client.get(reverse("checkout:preview"))
+    response = preview_paying_cash(client)
     assert response.context["shipping_method"].code == "cooperative-delivery"
     assert response.context["shipping_charge"].incl_tax == Decimal(20_000 + 5_000)
 

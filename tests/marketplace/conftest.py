@@ -1,5 +1,6 @@
 """localstripe, a stateful Stripe-compatible server from PyPI, started on
-loopback for the payment tests; the real ``stripe`` library talks to it."""
+loopback for the payment and checkout tests; the real ``stripe`` library
+talks to it."""
 
 import socket
 import subprocess
