@@ -146,8 +146,7 @@ def _intent_params(amount: int, order_number: str, email: str) -> dict:
         "payment_method_types": ["card"],
         "metadata": {"order_number": order_number},
     }
-    if email:
-        params["receipt_email"] = email
+    # No receipt_email: the buyer's receipt is the site's own order e-mail.
     return params
 
 
