@@ -7,12 +7,14 @@ hold is released, so nothing is taken. Whichever of the buyer's return and
 Stripe's webhook arrives first places the order; the other finds it placed.
 """
 
+import datetime
 import logging
 
 import stripe
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.exceptions import UnableToPlaceOrder
@@ -264,3 +266,44 @@ def group_refund_on_cancel(*, group, by=None, reason: str = ""):
             _("The card refund could not be made (%(error)s); nothing was cancelled. Try again later.")
             % {"error": error.user_message or error.code or "Stripe"}
         ) from error
+
+
+# A card page left open this long, unpaid, is given up.
+CARD_CHECKOUT_ABANDON_AFTER = datetime.timedelta(hours=24)
+# Younger checkouts are left to the buyer's return and the webhook.
+CARD_CHECKOUT_RECONCILE_AFTER = datetime.timedelta(minutes=5)
+
+
+def card_checkouts_reconcile(*, now=None) -> dict:
+    """Finish what neither the buyer's return nor the webhook finished:
+    an authorised card whose order was never placed (Stripe's webhook
+    lost), a placed order whose capture failed, and card pages left unpaid
+    for a day (the basket goes back to the buyer). Each checkout is handled
+    on its own: one that Stripe refuses does not stop the others."""
+    now = now or timezone.now()
+    counts = {"placed": 0, "released": 0, "abandoned": 0, "failed": 0}
+    waiting = CardCheckout.objects.filter(
+        state=State.WAITING, updated_at__lte=now - CARD_CHECKOUT_RECONCILE_AFTER
+    ).values_list("order_number", "updated_at")
+    uncaptured = CardCheckout.objects.filter(
+        state=State.PLACED,
+        order_number__in=StripePayment.objects.filter(status=PaymentStatus.AUTHORISED).values("order_number"),
+    ).values_list("order_number", "updated_at")
+    for order_number, updated_at in [*waiting, *uncaptured]:
+        try:
+            checkout = card_checkout_complete(order_number=order_number, refresh=True)
+            if checkout.state == State.PLACED:
+                counts["placed"] += 1
+            elif checkout.state == State.OUT_OF_STOCK:
+                counts["released"] += 1
+            elif updated_at <= now - CARD_CHECKOUT_ABANDON_AFTER:
+                payment = StripePayment.objects.filter(order_number=order_number).first()
+                if payment is not None:
+                    stripe_payment_release(payment=payment, reason="abandoned")
+                card_checkout_abandon(checkout=checkout)
+                basket_reopen(checkout=checkout)
+                counts["abandoned"] += 1
+        except stripe.StripeError:
+            logger.exception("Card checkout %s could not be reconciled", order_number)
+            counts["failed"] += 1
+    return counts

@@ -386,6 +386,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.undelivered_tasks_resend_task",
         "schedule": 300.0,
     },
+    # Card payments whose buyer and webhook both went missing: placed,
+    # captured or given up, so no money stays held and no basket frozen.
+    "card-checkouts-reconcile": {
+        "task": "checkout.card_checkouts_reconcile_task",
+        "schedule": 300.0,
+    },
     # Every morning before office hours, so reminders are read the same day.
     "certification-expiry-reminders": {
         "task": "cooperatives.certification_expiry_reminders_task",

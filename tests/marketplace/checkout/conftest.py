@@ -12,6 +12,9 @@ from oscar.test.factories import create_product, create_stockrecord
 
 from catalog import services as catalog_services
 from marketplace import roles
+from marketplace.checkout.models import CardCheckout
+from marketplace.payments import services as payment_services
+from marketplace.payments.models import StripePayment
 from tests.factories import administrative_tree, approved_cooperative, user_with_role
 
 Country = get_model("address", "Country")
@@ -80,3 +83,27 @@ def choose_payment(client, code):
 
 def place_order(client):
     return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+@pytest.fixture
+def card_checkout(client, shop, stripe_settings):
+    """A guest who chose to pay by card and clicked "Place order": the card
+    page is next, the PaymentIntent holds the total, nothing is placed yet."""
+    checkout_to_payment(client, shop, [(shop["tea"], 2), (shop["oranges"], 2)])
+    choose_payment(client, "stripe")
+    response = place_order(client)
+    checkout = CardCheckout.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "checkout:card-payment", kwargs={"order_number": checkout.order_number}
+    )
+    return checkout
+
+
+def intent_of(order_number):
+    payment = StripePayment.objects.get(order_number=order_number)
+    return payment, payment_services.stripe_client().v1.payment_intents.retrieve(payment.intent_id)
+
+
+def url(name, checkout):
+    return reverse(f"checkout:{name}", kwargs={"order_number": checkout.order_number})

@@ -16,7 +16,7 @@ from marketplace.payments import services as payment_services
 from marketplace.payments.models import StripePayment
 from tests.marketplace.payments.stripe_buyer import buyer_pays, event, signed, webhook_post
 
-from .conftest import checkout_to_payment, choose_payment, place_order, text
+from .conftest import checkout_to_payment, choose_payment, intent_of, place_order, text, url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,30 +24,6 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 PaymentStatus = StripePayment.Status
-
-
-@pytest.fixture
-def card_checkout(client, shop, stripe_settings):
-    """A guest who chose to pay by card and clicked "Place order": the card
-    page is next, the PaymentIntent holds the total, nothing is placed yet."""
-    checkout_to_payment(client, shop, [(shop["tea"], 2), (shop["oranges"], 2)])
-    choose_payment(client, "stripe")
-    response = place_order(client)
-    checkout = CardCheckout.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "checkout:card-payment", kwargs={"order_number": checkout.order_number}
-    )
-    return checkout
-
-
-def intent_of(order_number):
-    payment = StripePayment.objects.get(order_number=order_number)
-    return payment, payment_services.stripe_client().v1.payment_intents.retrieve(payment.intent_id)
-
-
-def url(name, checkout):
-    return reverse(f"checkout:{name}", kwargs={"order_number": checkout.order_number})
 
 
 def test_the_card_page_holds_the_total_in_dong_and_places_nothing(client, card_checkout):
