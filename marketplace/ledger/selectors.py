@@ -52,3 +52,42 @@ def statements():
         )
         .order_by("partner__name")
     )
+
+
+def order_shares(*, order) -> list[dict]:
+    """Each cooperative of the order, with what the ledger holds for it on
+    this order: ``sold`` (its sale, lines and delivery fee) and ``refunded``
+    (given back so far, as a positive amount). A cooperative with no sale yet
+    (a cash order not delivered) is listed with zeros."""
+    totals = {
+        row["account__partner_id"]: row
+        for row in LedgerEntry.objects.filter(order=order)
+        .values("account__partner_id")
+        .annotate(
+            sold=Sum("amount", filter=Q(kind=Kind.SALE), default=0),
+            refunded=Sum("amount", filter=Q(kind=Kind.REFUND), default=0),
+        )
+    }
+    shares = []
+    for group in order.fulfilment_groups.select_related("partner__cooperative").order_by("pk"):
+        cooperative = getattr(group.partner, "cooperative", None)
+        row = totals.get(group.partner_id, {})
+        shares.append(
+            {
+                "partner": group.partner,
+                "seller": cooperative.legal_name if cooperative else group.partner.name,
+                "group": group,
+                "sold": row.get("sold", 0),
+                "refunded": -row.get("refunded", 0),
+            }
+        )
+    return shares
+
+
+def order_refund_entries(*, order):
+    """The refunds already booked on the order, oldest first."""
+    return (
+        LedgerEntry.objects.filter(order=order, kind=Kind.REFUND)
+        .select_related("account__partner")
+        .order_by("created_at", "pk")
+    )
