@@ -159,7 +159,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         pass
 
 
-class CardCheckoutMixin:
+# The card pages talk to Stripe (capture, cancel, refund): each service
+# commits its own rows next to the Stripe call it records, so the pages
+# run outside the per-request transaction, which would roll those rows back
+# on a later error while Stripe kept what it had done.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class CardCheckoutMixin(generic.View):
     """The card pages of one checkout, for the browser that started it only:
     the checkout must be the basket this session submitted, and a signed-in
     buyer's own. Anyone else's order number answers 404."""

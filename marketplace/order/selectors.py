@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from catalog.models import LotAllocation
+from marketplace.money import to_dong
 
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
 Line = get_model("order", "Line")
@@ -58,6 +59,16 @@ def fulfilment_group_lines(*, group) -> list:
     for line in lines:
         line.lot_codes = [allocation.lot.code for allocation in line.lot_allocations.all()]
     return lines
+
+
+def fulfilment_group_amount_due(*, group) -> int:
+    """What the buyer pays this cooperative for its part, in whole đồng: its
+    own lines and its delivery fee. Rounded line by line, as the ledger
+    records the sale, so the cash the cooperative collects is its sale."""
+    prices = Line.objects.filter(order_id=group.order_id, partner_id=group.partner_id).values_list(
+        "line_price_incl_tax", flat=True
+    )
+    return sum(to_dong(price) for price in prices) + to_dong(group.shipping_charge)
 
 
 def fulfilment_groups_of_order(*, order) -> list:

@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from catalog.services import lot_allocations_release
 from marketplace.money import to_dong
+from marketplace.payments.providers import payment_providers
 from marketplace.services import task_enqueue_on_commit
 
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
@@ -127,7 +128,8 @@ def fulfilment_group_advance(
                 if line.stockrecord_id and not line.allocation_cancelled and line.num_allocated:
                     line.cancel_allocation(line.num_allocated)
             lot_allocations_release(lines=lines)
-        cash_order = group.order.payment_method_code == "cod"
+        provider = payment_providers().get(group.order.payment_method_code)
+        cash_order = provider is not None and not provider.pays_online
         if to_status == Status.DELIVERED and cash_order:
             if not cash_received:
                 raise ValidationError(
@@ -143,7 +145,7 @@ def fulfilment_group_advance(
         )
         if group.cash_received_at and to_status == Status.DELIVERED:
             checkout_services.cash_order_group_record(group=group)
-        elif to_status == Status.CANCELLED and not cash_order:
+        elif to_status == Status.CANCELLED and provider is not None and provider.pays_online:
             # What the buyer paid for this cooperative's part goes back on
             # their card; if Stripe refuses, the cancel is not saved either.
             checkout_services.group_refund_on_cancel(group=group, by=by, reason=note)

@@ -2,6 +2,7 @@
 
 import stripe
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from . import services
 
 
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature stands in for it.
+@transaction.non_atomic_requests  # each event's rows commit with the Stripe calls they lead to
 @require_POST
 def stripe_webhook(request):
     """Verify the event's signature with the webhook secret (unsigned,

@@ -162,6 +162,7 @@ OBJECT_URLS = {
 # staff and province officers only), given A's objects where they apply.
 PLATFORM_URLS = {
     "ledger:settle": lambda w: {"pk": ledger_account_of(w["a"]).pk},
+    "ledger:order-refund": lambda w: {"number": w["order_a"].number},
     "cooperatives:review-detail": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-approve": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-reject": lambda w: {"pk": w["a"].pk},

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from marketplace.money import format_vnd
+
 from .. import services
 
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
@@ -41,9 +43,18 @@ class FulfilmentGroupTransitionForm(forms.Form):
     note = forms.CharField(
         label=_("reason or note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Optional here because one form carries every move: only delivering a
+    # cash order needs it, and fulfilment_group_advance is what refuses that
+    # move without it, for every caller, not only this page.
+    cash_received = forms.BooleanField(label=_("Cash received from the buyer"), required=False)
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, cash_due: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [
             (status, ACTION_LABELS[status]) for status in services.TRANSITIONS[Status(group.status)]
         ]
+        if cash_due is not None:
+            # The amount in the label is what the staff member counts before ticking.
+            self.fields["cash_received"].label = _("Cash received from the buyer (amount %(amount)s)") % {
+                "amount": format_vnd(cash_due)
+            }

@@ -13,11 +13,19 @@ from django.views.generic import FormView, ListView
 from oscar.core.loading import get_model
 
 from cooperatives.dashboard.views import CooperativeStaffMixin, ServiceFormMixin
+from marketplace.payments.providers import payment_providers
 
 from .. import selectors, services
 from .forms import ACTION_LABELS, FulfilmentGroupTransitionForm, StatusFilterForm
 
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
+
+
+def _payment_method_name(order) -> str:
+    """How the buyer pays, as checkout named it; empty for an order placed
+    without a payment method (made by hand, or before methods were kept)."""
+    provider = payment_providers().get(order.payment_method_code)
+    return str(provider.name) if provider else ""
 
 
 class FulfilmentGroupListView(CooperativeStaffMixin, ListView):
@@ -32,7 +40,12 @@ class FulfilmentGroupListView(CooperativeStaffMixin, ListView):
 
     def get_context_data(self, **kwargs):
         status = self.filter_form.cleaned_data["status"] if self.filter_form.is_valid() else ""
-        return super().get_context_data(filter_form=self.filter_form, status=status, **kwargs)
+        context = super().get_context_data(filter_form=self.filter_form, status=status, **kwargs)
+        # The page's groups are fetched once, here; the template iterates the
+        # same cached rows.
+        for group in context["groups"]:
+            group.payment_method_name = _payment_method_name(group.order)
+        return context
 
 
 class FulfilmentGroupDetailView(CooperativeStaffMixin, ServiceFormMixin, FormView):
@@ -48,8 +61,15 @@ class FulfilmentGroupDetailView(CooperativeStaffMixin, ServiceFormMixin, FormVie
             partner_id=self.cooperative.partner_id,
         )
 
+    @cached_property
+    def cash_due(self) -> int | None:
+        """What a cash order's buyer pays this cooperative at the door; None for other orders."""
+        if not self.group.pays_cash_on_delivery:
+            return None
+        return selectors.fulfilment_group_amount_due(group=self.group)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "group": self.group}
+        return {**super().get_form_kwargs(), "group": self.group, "cash_due": self.cash_due}
 
     def get_context_data(self, **kwargs):
         Status = FulfilmentGroup.Status
@@ -63,6 +83,8 @@ class FulfilmentGroupDetailView(CooperativeStaffMixin, ServiceFormMixin, FormVie
             lines=selectors.fulfilment_group_lines(group=self.group),
             events=self.group.events.select_related("by"),
             actions=actions,
+            cash_due=self.cash_due,
+            payment_method=_payment_method_name(self.group.order),
             **kwargs,
         )
 
@@ -75,6 +97,7 @@ class FulfilmentGroupDetailView(CooperativeStaffMixin, ServiceFormMixin, FormVie
             carrier=data["carrier"],
             tracking_number=data["tracking_number"],
             note=data["note"],
+            cash_received=data["cash_received"],
         )
 
     def get_success_url(self):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from marketplace import roles
+from marketplace.ledger.models import LedgerEntry
 from marketplace.order import services
 from tests.factories import user_with_role
 
@@ -245,6 +246,110 @@ def test_the_cooperative_s_menu_lists_its_orders(shop):
     menu = set(url_names(get_nodes(shop["staff_a"])))
     assert "cooperative-orders:group-list" in menu
     assert "dashboard:order-list" not in menu
+
+
+def in_english(url):
+    """The same page under /en/: the words the tests look for are the English ones."""
+    return url if url.startswith("/en/") else f"/en{url}"
+
+
+def _shipped(group):
+    services.fulfilment_group_advance(group=group, to_status=Status.CONFIRMED, by=None)
+    services.fulfilment_group_advance(group=group, to_status=Status.PACKED, by=None)
+    return services.fulfilment_group_advance(
+        group=group, to_status=Status.SHIPPED, by=None, carrier="GHN", tracking_number="GHN123"
+    )
+
+
+def _paid_by(order, code):
+    order.payment_method_code = code
+    order.save(update_fields=["payment_method_code"])
+
+
+@pytest.fixture
+def shipped_cash_a(order, group_a):
+    """Cooperative A's part of a cash order, on its way: 4 × 150.000 ₫ of tea
+    and a 30.000 ₫ delivery fee, so the buyer owes A 630.000 ₫ at the door."""
+    _paid_by(order, "cod")
+    FulfilmentGroup.objects.filter(pk=group_a.pk).update(shipping_charge=30_000)
+    return _shipped(group_a)
+
+
+def ledger_of(partner):
+    return dict(LedgerEntry.objects.filter(account__partner=partner).values_list("kind", "amount"))
+
+
+def test_a_cash_order_s_page_asks_for_the_cash_with_its_amount(client, shop, shipped_cash_a):
+    client.force_login(shop["staff_a"])
+    content = client.get(in_english(detail(shipped_cash_a))).content.decode()
+    assert "Cash on delivery" in content
+    assert 'name="cash_received"' in content
+    # Its own lines and delivery fee; never the other cooperative's oranges.
+    assert "Cash received from the buyer (amount 630.000\u00a0₫)" in content
+    assert "690.000" not in content and "720.000" not in content
+
+
+# Django's checkbox reads any other value, "0" included, as ticked: the box
+# itself only ever sends "on".
+@pytest.mark.parametrize("ticked", [None, "", "false", "False"], ids=["absent", "empty", "false", "False"])
+def test_a_cash_order_is_not_delivered_without_the_cash(client, shop, shipped_cash_a, ticked):
+    client.force_login(shop["staff_a"])
+    data = (
+        {"to_status": "delivered"} if ticked is None else {"to_status": "delivered", "cash_received": ticked}
+    )
+    response = client.post(in_english(detail(shipped_cash_a)), data)
+    assert response.status_code == 200
+    assert "cash_received" in response.context["form"].errors
+    assert "confirm that the buyer paid you in cash" in response.content.decode()
+    shipped_cash_a.refresh_from_db()
+    assert shipped_cash_a.status == Status.SHIPPED and shipped_cash_a.cash_received_at is None
+    assert not LedgerEntry.objects.exists()
+
+
+def test_ticking_the_cash_delivers_and_enters_this_cooperative_s_ledger_only(client, shop, shipped_cash_a):
+    client.force_login(shop["staff_b"])
+    response = client.post(detail(shipped_cash_a), {"to_status": "delivered", "cash_received": "on"})
+    assert response.status_code == 404
+    client.force_login(shop["staff_a"])
+    response = client.post(detail(shipped_cash_a), {"to_status": "delivered", "cash_received": "on"})
+    assert response.status_code == 302
+    shipped_cash_a.refresh_from_db()
+    assert shipped_cash_a.status == Status.DELIVERED and shipped_cash_a.cash_received_at is not None
+    # The platform's 5 % of 630.000 ₫; cooperative B has delivered nothing yet.
+    assert ledger_of(shop["a"].partner) == {
+        LedgerEntry.Kind.SALE: 630_000,
+        LedgerEntry.Kind.COMMISSION: -31_500,
+    }
+    assert ledger_of(shop["b"].partner) == {}
+    content = client.get(in_english(detail(shipped_cash_a))).content.decode()
+    assert "Cash received" in content and 'name="cash_received"' not in content
+
+
+def test_a_card_order_s_group_is_delivered_without_the_cash_box(client, shop, order, group_a):
+    _paid_by(order, "stripe")
+    _shipped(group_a)
+    client.force_login(shop["staff_a"])
+    content = client.get(in_english(detail(group_a))).content.decode()
+    assert "Card (Visa, Mastercard, JCB), paid online at checkout" in content
+    assert 'name="cash_received"' not in content and "Cash on delivery" not in content
+    assert client.post(detail(group_a), {"to_status": "delivered"}).status_code == 302
+    group_a.refresh_from_db()
+    assert group_a.status == Status.DELIVERED and group_a.cash_received_at is None
+    # A card order's sale entered the ledger when the payment was captured, not now.
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_list_shows_how_each_order_is_paid(client, shop, place):
+    cash, card = place([(shop["oranges"], 1)]), place([(shop["oranges"], 2)])
+    _paid_by(cash, "cod")
+    _paid_by(card, "stripe")
+    client.force_login(shop["staff_b"])
+    response = client.get(in_english(LIST))
+    methods = {group.order.number: group.payment_method_name for group in response.context["groups"]}
+    assert methods == {cash.number: "Cash on delivery", card.number: "Card (Visa, Mastercard, JCB)"}
+    content = response.content.decode()
+    assert 'data-payment-method="cod"><span class="badge badge-warning">Cash on delivery' in content
+    assert 'data-payment-method="stripe">Card (Visa, Mastercard, JCB)' in content
 
 
 def test_the_buyer_follows_each_cooperative_s_parcel(client, shop, order, group_a):
