@@ -50,6 +50,37 @@ def administrative_tree(edition="2025-03-01"):
     return units
 
 
+def other_province_tree(edition="2025-03-01"):
+    """A second province, Hà Giang, with one district of one commune: an
+    address of another province, or a hostile pairing of units."""
+    from cooperatives.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.create(
+        edition=edition, code="02", name="Tỉnh Hà Giang", short_name="Hà Giang", unit_type="Tỉnh",
+        level="province",
+    )  # fmt: skip
+    district = AdministrativeUnit.objects.create(
+        edition=edition, code="029", name="Huyện Bắc Mê", short_name="Bắc Mê", unit_type="Huyện",
+        level="district", parent=province,
+    )  # fmt: skip
+    commune = AdministrativeUnit.objects.create(
+        edition=edition, code="00880", name="Xã Yên Phong", short_name="Yên Phong", unit_type="Xã",
+        level="commune", parent=district,
+    )  # fmt: skip
+    return {"province": province, "district": district, "commune": commune}
+
+
+def shipping_address_form_data(commune, /, **fields):
+    """What a buyer posts to ``checkout:shipping-address`` for an address in
+    ``commune`` (a unit of ``administrative_tree()``); ``fields`` override."""
+    district = commune.parent
+    return {
+        "last_name": "Nguyễn Thị", "first_name": "Lan", "phone_number": "0912 345 678",
+        "province": district.parent_id, "district": district.pk, "commune": commune.pk,
+        "line1": "Thôn Hồng Ba", **fields,
+    }  # fmt: skip
+
+
 _registration_numbers = iter(range(1, 10**6))
 
 

@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 from oscar.test.factories import CountryFactory
 
+from cooperatives.models import AdministrativeUnit
 from marketplace.money import format_vnd
+from tests.factories import shipping_address_form_data
 
 from .conftest import product_of, set_policy
 
@@ -48,13 +50,8 @@ def guest_checkout_up_to_the_shipping_method(client, items):
         assert response.status_code == 302
     response = client.post(reverse("checkout:index"), {"username": "lan@example.com", "options": "anonymous"})
     assert response.status_code == 302, response.content
-    response = client.post(
-        reverse("checkout:shipping-address"),
-        {
-            "first_name": "Lan", "last_name": "Nguyễn", "line1": "Thôn Hồng Ba", "line4": "Na Hang",
-            "country": "VN", "phone_number": "+84912345678",
-        },
-    )  # fmt: skip
+    commune = AdministrativeUnit.objects.get(code="02254")  # Xã Hồng Thái, of the cooperatives fixture
+    response = client.post(reverse("checkout:shipping-address"), shipping_address_form_data(commune))
     assert response.status_code == 302, text(response)
     return client.get(reverse("checkout:shipping-method"))
 
