@@ -94,6 +94,7 @@ class FulfilmentGroupEvent(models.Model):
         return f"{self.group_id}: {self.from_status} → {self.to_status}"
 
 
+from oscar.apps.address.abstract_models import AbstractShippingAddress  # noqa: E402
 from oscar.apps.order.abstract_models import AbstractOrder  # noqa: E402
 
 
@@ -102,6 +103,12 @@ class Order(AbstractOrder):
     # marketplace.payments.providers): cash orders are paid per cooperative
     # at delivery, card orders once, at checkout.
     payment_method_code = models.CharField(_("payment method"), max_length=32, blank=True)
+
+
+class ShippingAddress(AbstractShippingAddress):
+    # Viet Nam's postcodes have had five digits since 2018; Oscar still
+    # expects the six of the old system, and would refuse every current one.
+    POSTCODES_REGEX = {**AbstractShippingAddress.POSTCODES_REGEX, "VN": r"^[0-9]{5}$"}
 
 
 from oscar.apps.order.models import *  # noqa: E402, F403

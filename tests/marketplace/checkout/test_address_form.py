@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core import exceptions
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_product, create_stockrecord
@@ -388,3 +389,16 @@ def test_a_guest_without_javascript_can_send_the_e_mail_step(client, units, tea)
 
     response = client.post(reverse("checkout:index"), {"username": "lan@example.com", "options": "existing"})
     assert response.status_code == 200 and response.context["form"].has_error("password")
+
+
+@pytest.mark.parametrize(("postcode", "valid"), [("22000", True), ("220000", False), ("2200", False)])
+def test_postcodes_have_vietnam_s_five_digits(db, postcode, valid):
+    country, _created = get_model("address", "Country").objects.get_or_create(
+        iso_3166_1_a2="VN", defaults={"printable_name": "Việt Nam", "name": "Việt Nam"}
+    )
+    address = get_model("order", "ShippingAddress")(country=country, postcode=postcode)
+    if valid:
+        address.ensure_postcode_is_valid_for_country()
+    else:
+        with pytest.raises(exceptions.ValidationError):
+            address.ensure_postcode_is_valid_for_country()
