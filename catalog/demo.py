@@ -135,6 +135,16 @@ class DemoProduct:
     def lot_code(self, number: int) -> str:
         return f"DEMO-{self.lot_prefix}-{number:02d}"
 
+    def past_lot_code(self, produced_on: datetime.date) -> str:
+        # Dated, unlike the two lots on sale: a past harvest has a lot of its own.
+        return f"DEMO-{self.lot_prefix}-{produced_on:%y%m%d}"
+
+    @property
+    def days_to_sale(self) -> int:
+        """Days from a lot's harvest to its first day on sale: the day after
+        its last trace event (packing, inspection)."""
+        return max(step.days for step in self.steps) + 1
+
 
 QD_321_2024 = Ocop("321/QĐ-UBND", datetime.date(2024, 8, 6))
 QD_426_2024 = Ocop("426/QĐ-UBND", datetime.date(2024, 11, 25))
@@ -491,6 +501,34 @@ def demo_products_ensure(*, on_progress: Callable[[int], None] | None = None) ->
         if on_progress:
             on_progress(1)
     return results
+
+
+def demo_past_lot_create(*, spec: DemoProduct, produced_on: datetime.date, quantity: int) -> Lot:
+    """A lot of a demo product harvested before the two on sale, with its
+    trace log, for the demo's past orders to have been sold from
+    (marketplace/order/demo.py). Recorded, as a cooperative would, once its
+    last event was done."""
+    product = Product.objects.get(code=spec.code)
+    cooperative = Cooperative.objects.get(registration_number=spec.cooperative)
+    area = cooperative.raw_material_areas.select_related("commune").get(name=spec.area)
+    lot = services.lot_create(
+        product=product,
+        cooperative=cooperative,
+        produced_on=produced_on,
+        quantity=quantity,
+        unit=spec.lot_unit,
+        best_before=produced_on + datetime.timedelta(days=spec.shelf_life_days),
+        raw_material_area=area,
+        code=spec.past_lot_code(produced_on),
+    )
+    _trace_log_create(lot, spec, cooperative, area)
+    last = max(spec.steps, key=lambda step: (step.days, step.hour))
+    recorded = datetime.datetime.combine(
+        produced_on + datetime.timedelta(days=last.days), datetime.time(last.hour + 1), tzinfo=LOCAL_TIME_ZONE
+    )
+    Lot.objects.filter(pk=lot.pk).update(created_at=recorded)
+    lot.created_at = recorded
+    return lot
 
 
 def demo_trace_path() -> str | None:

@@ -26,6 +26,7 @@ from catalog.services import trace_chain_verify
 from catalog.validators import validate_gtin
 from cooperatives import demo as cooperatives_demo
 from marketplace.demo import demo_administrative_units_load, demo_users_ensure
+from marketplace.order import demo as orders_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,9 @@ def test_running_it_twice_creates_nothing(products, demo_products, media_root):
     assert sum(steps) == demo.demo_products_count()
 
 
-def test_load_demo_reports_the_products_and_a_trace_url(products, settings):
+def test_load_demo_reports_the_products_and_a_trace_url(products, settings, monkeypatch):
+    # The year of orders it also loads is tested in tests/marketplace/order/test_demo.py.
+    monkeypatch.setattr(orders_demo, "ORDER_COUNT", 20)
     out = io.StringIO()
     call_command("load_demo", verbosity=0, stdout=out)
     output = out.getvalue()

@@ -4,12 +4,23 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from oscar.core.loading import get_model
 
+from catalog.models import Lot
 from cooperatives.models import AdministrativeUnit, Cooperative
 from marketplace import demo, roles
+from marketplace.order import demo as orders_demo
 
 pytestmark = pytest.mark.django_db
 
 Partner = get_model("partner", "Partner")
+FulfilmentGroup = get_model("order", "FulfilmentGroup")
+Order = get_model("order", "Order")
+
+
+@pytest.fixture(autouse=True)
+def _short_year_of_orders(monkeypatch):
+    """load_demo runs six times in this module: a short year of orders
+    keeps it quick. The full year is tested in tests/marketplace/order/test_demo.py."""
+    monkeypatch.setattr(orders_demo, "ORDER_COUNT", 20)
 
 
 def database_snapshot():
@@ -47,7 +58,10 @@ def database_snapshot():
             "raw_material_areas__certifications__certificate_number", "linkage_models__enterprise_name",
         )
     )  # fmt: skip
-    return units, links, users, partners, cooperatives
+    orders = list(Order.objects.order_by("pk").values("id", "number", "date_placed", "total_incl_tax"))
+    groups = list(FulfilmentGroup.objects.order_by("pk").values())
+    lots = list(Lot.objects.order_by("pk").values("id", "code", "quantity", "quantity_available", "status"))
+    return units, links, users, partners, cooperatives, orders, groups, lots
 
 
 def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
@@ -69,13 +83,18 @@ def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
     for district in districts:
         assert Cooperative.objects.approved().in_unit(district).exists(), district.name
 
+    assert "orders: 20 created over the past year" in output
+    assert Order.objects.filter(number__startswith="DEMO-").count() == 20
+
 
 def test_running_load_demo_twice_changes_nothing(capsys):
     call_command("load_demo", verbosity=0)
     before = database_snapshot()
     call_command("load_demo", verbosity=0)
     assert database_snapshot() == before
-    assert "0 created, 0 updated, 146 unchanged" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "0 created, 0 updated, 146 unchanged" in output
+    assert "orders: 0 created, 20 already there" in output
 
 
 def test_load_demo_keeps_a_changed_password():

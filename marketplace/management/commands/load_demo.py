@@ -1,3 +1,6 @@
+import contextlib
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -5,13 +8,14 @@ from tqdm import tqdm
 from catalog import demo as catalog_demo
 from cooperatives import demo as cooperatives_demo
 from marketplace import demo
+from marketplace.order import demo as orders_demo
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo: Tuyên Quang's administrative units, one user per role, and cooperatives "
         "in every district with their raw-material areas and linkage models, and their products with "
-        "lots and trace logs. "
+        "lots and trace logs, and a year of orders across the cooperatives. "
         "Safe to run again: a second run changes nothing."
     )
 
@@ -46,6 +50,22 @@ class Command(BaseCommand):
             f"  products: {created} created, {len(products) - created} already there, "
             "each with 2 lots and their trace logs"
         )
+
+        total = orders_demo.demo_orders_count()
+        with (
+            tqdm(total=total, desc="Orders", unit="order", disable=quiet) as bar,
+            _task_log_quiet(options["verbosity"] < 2),
+        ):
+            orders = orders_demo.demo_orders_ensure(on_progress=bar.update)
+        if orders.created:
+            self.stdout.write(
+                f"  orders: {orders.created} created over the past year "
+                f"({orders.by_payment['cod']} cash on delivery, {orders.by_payment['stripe']} card; "
+                f"{orders.two_cooperatives} from two cooperatives, {orders.guests} by guests), "
+                f"with {orders.past_lots} lots of past harvests they were sold from"
+            )
+        else:
+            self.stdout.write(f"  orders: 0 created, {orders.existing} already there")
         self.stdout.write("")
         self.stdout.write(
             "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
@@ -60,3 +80,19 @@ class Command(BaseCommand):
         if trace_path:
             self.stdout.write(f"Trace page of a demo lot: {settings.SITE_URL}{trace_path}")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+
+
+@contextlib.contextmanager
+def _task_log_quiet(quiet: bool):
+    """Without a broker the orders' e-mail tasks run in-process, a thousand
+    or so, each logging a line at INFO although it sends nothing (the demo
+    marks its e-mails sent): those lines are kept out of the output unless
+    asked for with -v 2."""
+    logger = logging.getLogger("celery.app.trace")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
