@@ -503,14 +503,7 @@ def demo_products_ensure(*, on_progress: Callable[[int], None] | None = None) ->
     return results
 
 
-def demo_past_lot_create(*, spec: DemoProduct, produced_on: datetime.date, quantity: int) -> Lot:
-    """A lot of a demo product harvested before the two on sale, with its
-    trace log, for the demo's past orders to have been sold from
-    (marketplace/order/demo.py). Recorded, as a cooperative would, once its
-    last event was done."""
-    product = Product.objects.get(code=spec.code)
-    cooperative = Cooperative.objects.get(registration_number=spec.cooperative)
-    area = cooperative.raw_material_areas.select_related("commune").get(name=spec.area)
+def _lot_with_trace_log(spec, product, cooperative, area, produced_on, quantity, code) -> Lot:
     lot = services.lot_create(
         product=product,
         cooperative=cooperative,
@@ -519,9 +512,23 @@ def demo_past_lot_create(*, spec: DemoProduct, produced_on: datetime.date, quant
         unit=spec.lot_unit,
         best_before=produced_on + datetime.timedelta(days=spec.shelf_life_days),
         raw_material_area=area,
-        code=spec.past_lot_code(produced_on),
+        code=code,
     )
     _trace_log_create(lot, spec, cooperative, area)
+    return lot
+
+
+def demo_past_lot_create(*, spec: DemoProduct, produced_on: datetime.date, quantity: int) -> Lot:
+    """A lot of a demo product harvested before the two on sale, with its
+    trace log, for the demo's past orders to have been sold from
+    (marketplace/order/demo.py). Recorded, as a cooperative would, once its
+    last event was done."""
+    product = Product.objects.get(code=spec.code)
+    cooperative = Cooperative.objects.get(registration_number=spec.cooperative)
+    area = cooperative.raw_material_areas.select_related("commune").get(name=spec.area)
+    lot = _lot_with_trace_log(
+        spec, product, cooperative, area, produced_on, quantity, spec.past_lot_code(produced_on)
+    )
     last = max(spec.steps, key=lambda step: (step.days, step.hour))
     recorded = datetime.datetime.combine(
         produced_on + datetime.timedelta(days=last.days), datetime.time(last.hour + 1), tzinfo=LOCAL_TIME_ZONE
@@ -609,17 +616,7 @@ def _product_create(spec: DemoProduct, cooperative, reference, classes, today) -
     for number, (produced_on, quantity) in enumerate(
         zip((older, newer), spec.lot_quantities, strict=True), start=1
     ):
-        lot = services.lot_create(
-            product=product,
-            cooperative=cooperative,
-            produced_on=produced_on,
-            quantity=quantity,
-            unit=spec.lot_unit,
-            best_before=produced_on + datetime.timedelta(days=spec.shelf_life_days),
-            raw_material_area=area,
-            code=spec.lot_code(number),
-        )
-        _trace_log_create(lot, spec, cooperative, area)
+        _lot_with_trace_log(spec, product, cooperative, area, produced_on, quantity, spec.lot_code(number))
     return product
 
 
