@@ -43,13 +43,15 @@ lint: install-dev
 
 # Sets up what the suite needs and runs all of it: lint, Django's checks,
 # missing migrations, then pytest. DATABASE_URL and CELERY_BROKER_URL, when
-# set, choose PostgreSQL and a real broker (see .ci/run).
+# set, choose PostgreSQL and a real broker (see .ci/run). E2E=0 leaves out
+# the browser tests.
+E2E ?= 1
 test: install-dev translations
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest --ignore=tests/e2e
-	$(MAKE) test-e2e
+	$(if $(filter 1,$(E2E)),$(MAKE) test-e2e)
 
 # Browser tests in a session of their own: their live server empties the
 # database after each test, which must not touch the rest of the suite.
