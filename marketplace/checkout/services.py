@@ -36,7 +36,6 @@ from .models import CardCheckout
 logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
-Order = get_model("order", "Order")
 Partner = get_model("partner", "Partner")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")

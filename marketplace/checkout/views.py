@@ -3,8 +3,6 @@ provider, sees the preview, and places the order. Cash orders are placed at
 once; card orders go to the card page (Stripe Elements) and are placed when
 the card is authorised."""
 
-import logging
-
 from django import http
 from django.conf import settings
 from django.contrib import messages
@@ -28,8 +26,6 @@ from marketplace.payments.services import stripe_payment_start
 from . import services
 from .forms import PaymentMethodForm
 from .models import CardCheckout
-
-logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

@@ -224,33 +224,24 @@ def fulfilment_group_notify_seller(*, group) -> bool:
 
 def fulfilment_group_notify_shipped(*, group) -> bool:
     """Tell the buyer the group is on its way, with carrier and tracking number, once."""
-    address = group.order.email
-    if not address or group.status not in (Status.SHIPPED, Status.DELIVERED):
+    if group.status not in (Status.SHIPPED, Status.DELIVERED):
         return False
-    with transaction.atomic():
-        if not _claim(FulfilmentGroup.objects.filter(pk=group.pk), "buyer_shipped_email_at"):
-            return False
-        with translation.override("vi"):
-            context = {
-                "group": group,
-                "order": group.order,
-                "lines": list(group.lines.order_by("pk")),
-                "seller": _seller_name(group.partner),
-                "order_url": _order_url(group.order),
-            }
-            subject = render_to_string("order/email/shipped_subject.txt", context).strip()
-            body = render_to_string("order/email/shipped_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    return True
+    return _notify_buyer_of_group(group, sent_field="buyer_shipped_email_at", template="shipped")
 
 
 def fulfilment_group_notify_cancelled(*, group) -> bool:
     """Tell the buyer a cooperative cancelled its part, and why, once."""
+    if group.status != Status.CANCELLED:
+        return False
+    return _notify_buyer_of_group(group, sent_field="buyer_cancelled_email_at", template="cancelled")
+
+
+def _notify_buyer_of_group(group, *, sent_field: str, template: str) -> bool:
     address = group.order.email
-    if not address or group.status != Status.CANCELLED:
+    if not address:
         return False
     with transaction.atomic():
-        if not _claim(FulfilmentGroup.objects.filter(pk=group.pk), "buyer_cancelled_email_at"):
+        if not _claim(FulfilmentGroup.objects.filter(pk=group.pk), sent_field):
             return False
         with translation.override("vi"):
             context = {
@@ -260,8 +251,8 @@ def fulfilment_group_notify_cancelled(*, group) -> bool:
                 "seller": _seller_name(group.partner),
                 "order_url": _order_url(group.order),
             }
-            subject = render_to_string("order/email/cancelled_subject.txt", context).strip()
-            body = render_to_string("order/email/cancelled_body.txt", context)
+            subject = render_to_string(f"order/email/{template}_subject.txt", context).strip()
+            body = render_to_string(f"order/email/{template}_body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     return True
 
