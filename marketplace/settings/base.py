@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_tables2",
     # Wagtail
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
     "wagtail.locales",
@@ -239,6 +240,15 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
+# Image uploads: the limits of marketplace/uploads.py (a phone photo is a few
+# megabytes; 50 megapixels is more than any phone camera, far less than a
+# decompression bomb), checked again by content in cms.image_forms.ImageForm.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
+# Where a destination's Zalo share link leads; {url} is the page's address.
+ZALO_SHARE_URL = env("ZALO_SHARE_URL", default="https://sp.zalo.me/share_inline?url={url}")
 # Wagtail's page preview renders in a same-origin frame.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 

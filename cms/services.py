@@ -1,0 +1,1 @@
+"""Changes made by the public site and its editors."""

@@ -1,0 +1,1 @@
+"""Views of the public site outside Wagtail's page tree."""
