@@ -30,7 +30,7 @@ from wagtail.search import index
 from cooperatives.models import AdministrativeUnit
 
 from .blocks import RICH_TEXT_FEATURES, StoryBlock
-from .forms import SectionChildPageForm
+from .forms import DistrictSectionPageForm, SectionChildPageForm
 
 
 class DestinationKind(models.TextChoices):
@@ -65,7 +65,12 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.DestinationIndexPage", "cms.EventIndexPage", "cms.NewsIndexPage", "cms.TourismMapPage"]
+    subpage_types = [
+        "cms.DestinationIndexPage",
+        "cms.EventIndexPage",
+        "cms.NewsIndexPage",
+        "cms.TourismMapPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")
@@ -105,7 +110,9 @@ class DestinationIndexPage(Page):
         filters = selectors.DestinationFilters.from_query(request.GET, locale=self.locale)
         context["filters"] = filters
         context["destinations"] = selectors.paginate(
-            selectors.destinations_live(locale=self.locale, filters=filters), request.GET.get("page"), per_page=12
+            selectors.destinations_live(locale=self.locale, filters=filters),
+            request.GET.get("page"),
+            per_page=12,
         )
         context["districts"] = selectors.districts_with_sections(locale=self.locale)
         context["kinds"] = DestinationKind.choices
@@ -130,6 +137,7 @@ class DistrictSectionPage(Page):
 
     parent_page_types = ["cms.DestinationIndexPage"]
     subpage_types = ["cms.DestinationPage", "cms.EventPage", "cms.NewsPage"]
+    base_form_class = DistrictSectionPageForm
 
     class Meta:
         verbose_name = _("district section")
@@ -138,7 +146,9 @@ class DistrictSectionPage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["destinations"] = DestinationPage.objects.child_of(self).live().public().select_related("image")
+        context["destinations"] = (
+            DestinationPage.objects.child_of(self).live().public().select_related("image")
+        )
         context["events"] = selectors.events_upcoming(locale=self.locale, within=self)
         context["news"] = selectors.news_latest(locale=self.locale, within=self, limit=5)
         return context
@@ -414,7 +424,7 @@ class TourismMapPage(RoutablePageMixin, Page):
             request,
             context_overrides={
                 "filters": filters,
-                "features": selectors.map_features(locale=self.locale, filters=filters),
+                "features": selectors.map_features(locale=self.locale, filters=filters, request=request),
                 "districts": selectors.districts_with_sections(locale=self.locale),
                 "layers": selectors.MAP_LAYERS,
             },
@@ -451,7 +461,8 @@ class DestinationEngagement(models.Model):
         verbose_name_plural = _("destination engagements")
         constraints = [
             models.UniqueConstraint(
-                fields=["destination", "channel", "visitor", "window"], name="one_engagement_per_visitor_window"
+                fields=["destination", "channel", "visitor", "window"],
+                name="one_engagement_per_visitor_window",
             )
         ]
         indexes = [models.Index(fields=["destination", "channel", "occurred_at"])]
