@@ -12,7 +12,10 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.sitemaps import TourismSitemap
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -20,6 +23,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("01/", include("catalog.gs1_urls")),
+    # One sitemap for every language; each entry names its translations.
+    path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": TourismSitemap}}, name="sitemap"),
     # Language-neutral: Stripe posts its webhook here.
     path("payments/", include("marketplace.payments.urls")),
 ]
@@ -38,6 +43,8 @@ urlpatterns += i18n_patterns(
     path("shop/dashboard/cooperative/", include("marketplace.order.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("trace/", include("catalog.trace_urls")),
+    # Share links of destinations: counted, then sent on to the network.
+    path("", include("cms.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
