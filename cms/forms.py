@@ -25,3 +25,14 @@ class SectionChildPageForm(WagtailAdminPageForm):
         if not getattr(self.instance, "district_id", None):
             raise forms.ValidationError(_("Destinations are created inside a district section."))
         return cleaned_data
+
+
+class DistrictSectionPageForm(WagtailAdminPageForm):
+    """A section's district is fixed once the section exists: its officers
+    may edit the section, and must not move it (and every page created
+    under it later) to another district."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "district" in self.fields:
+            self.fields["district"].disabled = True

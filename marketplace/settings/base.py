@@ -407,4 +407,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cooperatives.certification_expiry_reminders_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every minute, so a page approved for a set time goes live (or an
+    # expired one comes down) within a minute of that time.
+    "cms-publish-scheduled-pages": {
+        "task": "cms.publish_scheduled_pages_task",
+        "schedule": 60.0,
+    },
 }
