@@ -45,6 +45,9 @@ class StoryBlock(blocks.StreamBlock):
     image = CaptionedImageBlock()
     gallery = GalleryBlock()
     video = EmbedBlock(
-        label=_("Video"), help_text=_("Address of a YouTube or Facebook video."), max_width=800, max_height=450
+        label=_("Video"),
+        help_text=_("Address of a YouTube or Facebook video."),
+        max_width=800,
+        max_height=450,
     )
     quote = QuoteBlock()

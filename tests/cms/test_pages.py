@@ -170,7 +170,9 @@ def test_events_are_split_into_coming_and_past(client, site):
     past = timezone.localdate() - datetime.timedelta(days=40)
     add_page(
         na_hang,
-        EventPage(title="Chợ phiên năm ngoái", slug="cho-phien", start_date=past, place="Na Hang", intro="Đã qua"),
+        EventPage(
+            title="Chợ phiên năm ngoái", slug="cho-phien", start_date=past, place="Na Hang", intro="Đã qua"
+        ),
     )
     content = client.get(site.event_index.url).content.decode()
     coming, past_part = content.split('id="past"', 1)
@@ -199,7 +201,10 @@ def test_destination_images_are_served_as_phone_sized_renditions(client, site):
     khau_trang = site.destinations["Làng Khâu Tràng"][0]
     image = Image.objects.create(title="Ruộng bậc thang Khâu Tràng", file=jpeg())
     khau_trang.image = image
-    khau_trang.body = [("image", {"image": image, "caption": "Mùa lúa chín"}), ("quote", {"text": "Mời khách"})]
+    khau_trang.body = [
+        ("image", {"image": image, "caption": "Mùa lúa chín"}),
+        ("quote", {"text": "Mời khách"}),
+    ]
     khau_trang.save_revision().publish()
 
     content = client.get(khau_trang.url).content.decode()
@@ -212,4 +217,3 @@ def test_destination_images_are_served_as_phone_sized_renditions(client, site):
     assert not image.renditions.filter(width__gt=1200).exists()
     # The original is never sent to phones.
     assert image.file.url not in content
-

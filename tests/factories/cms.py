@@ -78,7 +78,9 @@ class TourismSite:
     news_index_en: NewsIndexPage | None = None
 
 
-def destination(section, *, title, slug, commune=None, kind=DestinationKind.COMMUNITY_VILLAGE, lat, lon, **extra):
+def destination(
+    section, *, title, slug, commune=None, kind=DestinationKind.COMMUNITY_VILLAGE, lat, lon, **extra
+):
     return DestinationPage(
         title=title,
         slug=slug,
