@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from oscar.core.loading import get_model
 
 from catalog.models import Lot
+from cms import demo as cms_demo
 from cooperatives.models import AdministrativeUnit, Cooperative
 from marketplace import demo, roles
 from marketplace.order import demo as orders_demo
@@ -84,6 +85,13 @@ def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
         assert Cooperative.objects.approved().in_unit(district).exists(), district.name
 
     assert "orders: 20 created over the past year" in output
+    assert f"pages: {cms_demo.demo_pages_count()} created, 0 already there" in output
+    assert "/ban-do/" in output
+    # The demo tourism officer may write for Sơn Dương (076) only.
+    officer = get_user_model().objects.get(username="dulich")
+    assert [
+        name for name in officer.groups.values_list("name", flat=True) if name.startswith("Tourism officers")
+    ] == ["Tourism officers: Huyện Sơn Dương (076)"]
     assert Order.objects.filter(number__startswith="DEMO-").count() == 20
 
 
@@ -95,6 +103,7 @@ def test_running_load_demo_twice_changes_nothing(capsys):
     output = capsys.readouterr().out
     assert "0 created, 0 updated, 146 unchanged" in output
     assert "orders: 0 created, 20 already there" in output
+    assert f"pages: 0 created, {cms_demo.demo_pages_count()} already there" in output
 
 
 def test_load_demo_keeps_a_changed_password():

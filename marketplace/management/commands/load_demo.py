@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog import demo as catalog_demo
+from cms import demo as cms_demo
 from cooperatives import demo as cooperatives_demo
 from marketplace import demo
 from marketplace.order import demo as orders_demo
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo: Tuyên Quang's administrative units, one user per role, and cooperatives "
         "in every district with their raw-material areas and linkage models, and their products with "
-        "lots and trace logs, and a year of orders across the cooperatives. "
+        "lots and trace logs, a year of orders across the cooperatives, and the tourism site in "
+        "Vietnamese and English: a section per district with its destinations, events, news and the map. "
         "Safe to run again: a second run changes nothing."
     )
 
@@ -66,6 +68,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"  orders: 0 created, {orders.existing} already there")
+
+        with tqdm(total=cms_demo.demo_pages_count(), desc="Pages", unit="page", disable=quiet) as bar:
+            pages = cms_demo.demo_pages_ensure(on_progress=bar.update)
+        self.stdout.write(f"  pages: {pages.created} created, {pages.existing} already there")
         self.stdout.write("")
         self.stdout.write(
             "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
@@ -79,6 +85,7 @@ class Command(BaseCommand):
         trace_path = catalog_demo.demo_trace_path()
         if trace_path:
             self.stdout.write(f"Trace page of a demo lot: {settings.SITE_URL}{trace_path}")
+        self.stdout.write(f"Tourism map: {settings.SITE_URL}/ban-do/")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
 
