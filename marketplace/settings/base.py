@@ -247,8 +247,13 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
-# Where a destination's Zalo share link leads; {url} is the page's address.
-ZALO_SHARE_URL = env("ZALO_SHARE_URL", default="https://sp.zalo.me/share_inline?url={url}")
+# Where a destination's Zalo share link leads; {url} is the page's address
+# (quoted). The default is the address Zalo's share plugin opens; a site with
+# a Zalo Official Account adds its "&oaid=…" here.
+ZALO_SHARE_URL = env(
+    "ZALO_SHARE_URL",
+    default="https://sp.zalo.me/plugins/share?layout=1&color=blue&customize=false&href={url}",
+)
 # Wagtail's page preview renders in a same-origin frame.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
