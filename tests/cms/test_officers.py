@@ -393,3 +393,37 @@ def test_officer_cannot_move_their_section_to_another_district(client, site, off
     section = latest(na_hang)
     assert section.intro == "Sửa"
     assert section.district == site.units["072"]
+
+
+def test_officer_makes_the_english_copy_of_their_page_and_only_theirs(client, site, officer):
+    from wagtail.models import Locale
+
+    na_hang = site.sections["072"][0]
+    new_page = add_page(
+        na_hang,
+        DestinationPage(
+            title="Thôn Nà Khá", slug="na-kha", kind=DestinationKind.HOMESTAY, district=site.units["072"],
+            latitude="22.38", longitude="105.42", intro="Homestay người Tày",
+        ),
+    )  # fmt: skip
+    english = Locale.objects.get(language_code="en")
+    client.force_login(officer)
+    translate_url = reverse("simple_translation:submit_page_translation", args=(new_page.pk,))
+
+    response = client.post(translate_url, {"locales": [english.pk]})
+
+    assert response.status_code == 302
+    copy = new_page.get_translation(english)
+    assert copy.get_parent().pk == site.sections["072"][1].pk
+    # A draft: it goes live through the province's review like any page,
+    # and until then the Vietnamese page says it has no English version.
+    assert not copy.live
+    assert "chưa được dịch" in client.get(new_page.url).content.decode()
+
+    dong_tien = site.destinations["Hang Động Tiên"][0]
+    dong_tien.get_translation(english).delete()
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=(dong_tien.pk,)), {"locales": [english.pk]}
+    )
+    assert refused(response)
+    assert dong_tien.get_translation_or_none(english) is None
