@@ -49,23 +49,6 @@
     return typeof value === "number" && isFinite(value);
   }
 
-  function markerIcon(L, element) {
-    var url = element.getAttribute("data-icon-url");
-    if (!url) {
-      return new L.Icon.Default();
-    }
-    return L.icon({
-      iconUrl: url,
-      iconRetinaUrl: element.getAttribute("data-icon-retina-url") || url,
-      shadowUrl: element.getAttribute("data-shadow-url") || undefined,
-      iconSize: [25, 41],
-      iconAnchor: [12, 41],
-      popupAnchor: [1, -34],
-      tooltipAnchor: [16, -28],
-      shadowSize: [41, 41]
-    });
-  }
-
   function drawMap(L, element) {
     var areas = readAreas(element);
     if (!areas || !areas.length) {
@@ -81,7 +64,8 @@
     var map = L.map(element, { scrollWheelZoom: false });
     L.tileLayer(TILES, { maxZoom: 19, attribution: ATTRIBUTION }).addTo(map);
 
-    var icon = markerIcon(L, element);
+    // map-marker-icon.js, loaded before this script.
+    var icon = window.choQueMarkerIcon ? window.choQueMarkerIcon(L, element) : new L.Icon.Default();
     var bounds = L.latLngBounds([]);
     areas.forEach(function (area) {
       if (area.boundary && typeof area.boundary === "object") {

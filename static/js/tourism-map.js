@@ -59,23 +59,6 @@
     return box;
   }
 
-  function markerIcon(L, element) {
-    var url = element.getAttribute("data-icon-url");
-    if (!url) {
-      return new L.Icon.Default();
-    }
-    return L.icon({
-      iconUrl: url,
-      iconRetinaUrl: element.getAttribute("data-icon-retina-url") || url,
-      shadowUrl: element.getAttribute("data-shadow-url") || undefined,
-      iconSize: [25, 41],
-      iconAnchor: [12, 41],
-      popupAnchor: [1, -34],
-      tooltipAnchor: [16, -28],
-      shadowSize: [41, 41]
-    });
-  }
-
   // The located points of a FeatureCollection, or null when it is not one.
   function readPoints(text) {
     var data;
@@ -125,7 +108,8 @@
     var map = L.map(element, { scrollWheelZoom: false });
     L.tileLayer(TILES, { maxZoom: 19, attribution: ATTRIBUTION }).addTo(map);
 
-    var icon = markerIcon(L, element);
+    // map-marker-icon.js, loaded before this script.
+    var icon = window.choQueMarkerIcon ? window.choQueMarkerIcon(L, element) : new L.Icon.Default();
     var markers = typeof L.markerClusterGroup === "function"
       ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 })
       : L.featureGroup();

@@ -9,23 +9,9 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from cms.models import DestinationEngagement
-from tests.factories.cms import add_page, destination
+from tests.factories.cms import PUBLIC, add_page, destination, public
 
-pytestmark = pytest.mark.django_db
-
-
-# The deployment's public address; Wagtail's Site record still says localhost.
-PUBLIC = "https://choque.example"
-
-
-@pytest.fixture(autouse=True)
-def _public_address(settings):
-    settings.SITE_URL = PUBLIC
-
-
-def public(page):
-    """The address other sites must be given for ``page``."""
-    return PUBLIC + page.url
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_address")]
 
 
 PHONE = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"

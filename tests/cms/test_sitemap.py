@@ -2,23 +2,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.factories.cms import add_page, destination
+from tests.factories.cms import PUBLIC, add_page, destination, public
 
-pytestmark = pytest.mark.django_db
-
-
-# The deployment's public address; Wagtail's Site record still says localhost.
-PUBLIC = "https://choque.example"
-
-
-@pytest.fixture(autouse=True)
-def _public_address(settings):
-    settings.SITE_URL = PUBLIC
-
-
-def public(page):
-    """The address other sites must be given for ``page``."""
-    return PUBLIC + page.url
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_address")]
 
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

@@ -468,6 +468,7 @@ def test_profile_uses_the_local_leaflet_and_no_other_host(client, units):
     content = client.get(f"/cooperatives/{cooperative.slug}/").content.decode()
 
     assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in content
+    assert '<script src="/static/js/map-marker-icon.js" defer></script>' in content
     assert '<script src="/static/js/cooperative-map.js" defer></script>' in content
     assert 'href="/static/vendor/leaflet/leaflet.css"' in content
     sources = re.findall(r'<script[^>]*\ssrc="([^"]*)"', content)

@@ -23,6 +23,14 @@ from cms.models import (
 
 from . import administrative_tree
 
+# The public address the sharing tests give SITE_URL (fixture public_address).
+PUBLIC = "https://choque.example"
+
+
+def public(page):
+    """The address other sites must be given for ``page``."""
+    return PUBLIC + page.url
+
 
 def home_pages():
     return (
