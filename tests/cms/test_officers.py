@@ -30,7 +30,7 @@ from cms.models import DestinationKind, DestinationPage, DistrictSectionPage, Ho
 from cms.tasks import publish_scheduled_pages_task
 from cooperatives.models import AdministrativeUnit
 from marketplace import roles
-from tests.factories import administrative_tree, cooperative_staff_user, user_with_role
+from tests.factories import cooperative_staff_user, user_with_role
 from tests.factories.cms import add_page, translate
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,11 @@ def test_other_users_cannot_reach_the_page_editor(client, site):
 
 
 def test_assigning_an_officer_needs_the_districts_section(db):
-    district = administrative_tree()["074"]
+    # A district of its own: the module's test site has sections for 072 and 074.
+    district = AdministrativeUnit.objects.create(
+        edition="2025-03-01", code="073", name="Huyện Chiêm Hóa", short_name="Chiêm Hóa", unit_type="Huyện",
+        level="district",
+    )  # fmt: skip
     user = user_with_role(roles.TOURISM_OFFICER)
     with pytest.raises(ValidationError):
         services.tourism_officer_assign(user=user, district=district)

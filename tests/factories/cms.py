@@ -2,7 +2,7 @@
 and translation calls so tests see what editors would make."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.utils import timezone
@@ -161,3 +161,53 @@ def tourism_site(units=None) -> TourismSite:
     )
     site.news_en = translate(site.news, title="Khâu Tràng welcomes guests", intro="New homestays open")
     return site
+
+
+def _keys(value):
+    if isinstance(value, tuple):
+        return tuple(_keys(item) for item in value)
+    return None if value is None else value.pk
+
+
+def tourism_site_keys(site: TourismSite) -> dict:
+    """The primary keys of everything in ``site``, to load it again later."""
+    keys = {}
+    for field_ in fields(TourismSite):
+        value = getattr(site, field_.name)
+        keys[field_.name] = (
+            {name: _keys(item) for name, item in value.items()} if isinstance(value, dict) else _keys(value)
+        )
+    return keys
+
+
+def tourism_site_reload(keys: dict) -> TourismSite:
+    """A TourismSite of fresh instances read from the database, so no test
+    sees what an earlier one changed in memory."""
+    from wagtail.models import Page
+
+    from cooperatives.models import AdministrativeUnit
+
+    units = AdministrativeUnit.objects.in_bulk(list(keys["units"].values()))
+    page_ids = set()
+    for name, value in keys.items():
+        if name == "units":
+            continue
+        for item in value.values() if isinstance(value, dict) else [value]:
+            page_ids.update(item if isinstance(item, tuple) else [item])
+    page_ids.discard(None)
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
+
+    def load(value):
+        if isinstance(value, tuple):
+            return tuple(load(item) for item in value)
+        return None if value is None else pages[value]
+
+    values = {}
+    for name, value in keys.items():
+        if name == "units":
+            values[name] = {code: units[pk] for code, pk in value.items()}
+        elif isinstance(value, dict):
+            values[name] = {key: load(item) for key, item in value.items()}
+        else:
+            values[name] = load(value)
+    return TourismSite(**values)
