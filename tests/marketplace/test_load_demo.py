@@ -65,7 +65,7 @@ def database_snapshot():
     return units, links, users, partners, cooperatives, orders, groups, lots
 
 
-def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
+def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login_with_its_role(capsys):
     call_command("load_demo", verbosity=1)
     output = capsys.readouterr().out
 
@@ -94,30 +94,7 @@ def test_load_demo_loads_tuyen_quang_and_prints_each_demo_login(capsys):
     ] == ["Tourism officers: Huyện Sơn Dương (076)"]
     assert Order.objects.filter(number__startswith="DEMO-").count() == 20
 
-
-def test_running_load_demo_twice_changes_nothing(capsys):
-    call_command("load_demo", verbosity=0)
-    before = database_snapshot()
-    call_command("load_demo", verbosity=0)
-    assert database_snapshot() == before
-    output = capsys.readouterr().out
-    assert "0 created, 0 updated, 146 unchanged" in output
-    assert "orders: 0 created, 20 already there" in output
-    assert f"pages: 0 created, {cms_demo.demo_pages_count()} already there" in output
-
-
-def test_load_demo_keeps_a_changed_password():
-    call_command("load_demo", verbosity=0)
-    buyer = get_user_model().objects.get(username="nguoimua")
-    buyer.set_password("a-new-secret-of-hers")
-    buyer.save()
-    call_command("load_demo", verbosity=0)
-    buyer.refresh_from_db()
-    assert buyer.check_password("a-new-secret-of-hers")
-
-
-def test_each_demo_user_has_exactly_its_role():
-    call_command("load_demo", verbosity=0)
+    # Each demo user has exactly its role.
     for account in demo.DEMO_ACCOUNTS:
         user = get_user_model().objects.get(username=account.username)
         # Role groups only: the tourism officer is also in its district's
@@ -129,6 +106,22 @@ def test_each_demo_user_has_exactly_its_role():
         assert user.is_staff == (account.role == roles.PLATFORM_ADMIN)
     staff = get_user_model().objects.get(username="htx.sontra")
     assert Partner.objects.get(users=staff).name == "Hợp tác xã Sơn Trà"
+
+
+def test_running_load_demo_twice_changes_nothing_not_even_a_changed_password(capsys):
+    call_command("load_demo", verbosity=0)
+    buyer = get_user_model().objects.get(username="nguoimua")
+    buyer.set_password("a-new-secret-of-hers")
+    buyer.save()
+    before = database_snapshot()
+    call_command("load_demo", verbosity=0)
+    assert database_snapshot() == before
+    output = capsys.readouterr().out
+    assert "0 created, 0 updated, 146 unchanged" in output
+    assert "orders: 0 created, 20 already there" in output
+    assert f"pages: 0 created, {cms_demo.demo_pages_count()} already there" in output
+    buyer.refresh_from_db()
+    assert buyer.check_password("a-new-secret-of-hers")
 
 
 def test_load_demo_refuses_where_demo_data_is_not_allowed(settings):
