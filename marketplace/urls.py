@@ -43,6 +43,9 @@ urlpatterns += i18n_patterns(
     path("shop/dashboard/cooperative/", include("marketplace.order.dashboard.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("trace/", include("catalog.trace_urls")),
+    # One search over products, cooperatives and destinations; the shop's
+    # own search (/shop/search/) is the same page.
+    path("search/", include("search.urls")),
     # Share links of destinations: counted, then sent on to the network.
     path("", include("cms.urls")),
     # Wagtail's catch-all comes last.

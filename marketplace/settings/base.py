@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Full-text and trigram lookups of the database search (PostgreSQL).
+    "django.contrib.postgres",
     # Oscar, with the apps the marketplace forks in place of Oscar's own
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -259,8 +261,17 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # --- Search -----------------------------------------------------------------
 
+# Without an address, search runs in the database (PostgreSQL full-text
+# search, or folded columns on SQLite). With one, Elasticsearch 8 or
+# OpenSearch 2/3 answers and the database stands in when it cannot.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+# "elasticsearch" or "opensearch": OpenSearch needs plain JSON media types.
 SEARCH_ENGINE = env("SEARCH_ENGINE", default="elasticsearch")
+# Index and alias names start with this, so several sites can share a cluster.
+SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="choque")
+SEARCH_INDEX_REPLICAS = env.int("SEARCH_INDEX_REPLICAS", default=0)
+# Seconds a page waits for the engine before searching the database instead.
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)
 
 # --- Payments ---------------------------------------------------------------
 
@@ -417,5 +428,11 @@ CELERY_BEAT_SCHEDULE = {
     "cms-publish-scheduled-pages": {
         "task": "cms.publish_scheduled_pages_task",
         "schedule": 60.0,
+    },
+    # At night, when few search: every search document rewritten, so an
+    # update lost while Elasticsearch was down is repaired within a day.
+    "search-index-reconcile": {
+        "task": "search.search_index_reconcile_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -162,11 +162,11 @@ def applied(units, applicant=None, **fields):
 
 
 def test_approval_creates_one_partner_and_makes_the_applicant_its_staff(
-    units, django_capture_on_commit_callbacks
+    units, django_capture_on_commit_callbacks, mailoutbox
 ):
     cooperative = applied(units)
     officer = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.cooperative_approve(cooperative=cooperative, approved_by=officer)
         services.cooperative_approve(cooperative=cooperative, approved_by=officer)
     cooperative.refresh_from_db()
@@ -175,7 +175,7 @@ def test_approval_creates_one_partner_and_makes_the_applicant_its_staff(
     assert list(cooperative.partner.users.all()) == [cooperative.applicant]
     assert cooperative.applicant.groups.filter(name=roles.COOPERATIVE_STAFF).exists()
     assert not cooperative.applicant.is_staff
-    assert len(callbacks) == 1  # one decision e-mail, however often it is approved
+    assert len(mailoutbox) == 1  # one decision e-mail, however often it is approved
     assert selectors.cooperative_of_user(user=cooperative.applicant) == cooperative
 
 

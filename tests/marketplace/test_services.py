@@ -53,8 +53,13 @@ def test_a_decision_made_while_the_broker_is_down_is_kept_then_sent(
     assert time.monotonic() - started < 5
     application.refresh_from_db()
     assert application.status == Cooperative.Status.SUSPENDED
-    kept = UndeliveredTask.objects.get()
-    assert (kept.name, kept.args) == ("cooperatives.cooperative_decision_email_task", [application.pk])
+    # The decision e-mail, and the cooperative's search document (it left
+    # the search with its suspension).
+    assert sorted(UndeliveredTask.objects.values_list("name", "args")) == [
+        ("cooperatives.cooperative_decision_email_task", [application.pk]),
+        ("search.search_document_refresh_task", ["cooperative", application.pk]),
+    ]
+    kept = UndeliveredTask.objects.get(name="cooperatives.cooperative_decision_email_task")
     assert kept.last_error
     assert mailoutbox == []
 
@@ -65,7 +70,7 @@ def test_a_decision_made_while_the_broker_is_down_is_kept_then_sent(
 
     # The broker is back (here: tasks run in-process again).
     current_app.conf.task_always_eager = True
-    assert undelivered_tasks_resend() == 1
+    assert undelivered_tasks_resend() == 2
     assert not UndeliveredTask.objects.exists()
     assert len(mailoutbox) == 1 and application.email in mailoutbox[0].to
 

@@ -1,0 +1,2 @@
+"""Search backends: the database (default) and Elasticsearch/OpenSearch.
+Both take ``SearchDocument``-s to index and answer with ``SearchResults``."""
