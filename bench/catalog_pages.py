@@ -275,9 +275,7 @@ def bench_data_insert(counts: dict[str, int], rng: random.Random) -> None:
 
 
 def pages_measure(requests: int, rng: random.Random) -> dict[str, dict]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from catalog.models import Lot, Product
@@ -303,21 +301,38 @@ def pages_measure(requests: int, rng: random.Random) -> dict[str, dict]:
             sys.exit("The trace page does not verify the bench lot's chain: the bench data is wrong.")
         times, queries, statuses = [], [], set()
         for _ in range(requests):
-            path = next_path()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - started) * 1000)
-            queries.append(len(captured.captured_queries))
+            elapsed, query_count, response = timed(client.get, next_path())
+            times.append(elapsed)
+            queries.append(query_count)
             statuses.add(response.status_code)
-        times.sort()
         results[name] = {
-            "median": statistics.median(times),
-            "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            **timings(times),
             "queries": (min(queries), max(queries)),
             "statuses": sorted(statuses),
         }
     return results
+
+
+def timed(call, *args, **kwargs) -> tuple[float, int, object]:
+    """Milliseconds ``call(*args, **kwargs)`` took, the SQL queries it ran
+    and what it returned."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        returned = call(*args, **kwargs)
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(captured.captured_queries), returned
+
+
+def timings(times: list[float]) -> dict[str, float]:
+    """The median and the 95th percentile (nearest rank) of ``times``."""
+    ordered = sorted(times)
+    return {
+        "median": statistics.median(ordered),
+        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+    }
 
 
 def report(results: dict, counts: dict, args) -> None:
