@@ -40,6 +40,12 @@ FACETS = (
 BATCH_SIZE = 500
 
 
+def _batches(queryset):
+    """The rows of ``queryset`` a batch (one query) at a time."""
+    for start in range(0, queryset.count(), BATCH_SIZE):
+        yield list(queryset[start : start + BATCH_SIZE])
+
+
 def price_band(price: int | None) -> str | None:
     if price is None:
         return None
@@ -156,9 +162,7 @@ def product_documents(ids=None):
 
     today = timezone.localdate()
     schemes = dict(Certification.Scheme.choices)
-    queryset = _products(ids)
-    for start in range(0, queryset.count(), BATCH_SIZE):
-        batch = list(queryset[start : start + BATCH_SIZE])
+    for batch in _batches(_products(ids)):
         ancestors = _category_ancestors(c for product in batch for c in product.categories.all())
         for product in batch:
             document = SearchDocument(
@@ -220,9 +224,8 @@ def _cooperatives(ids=None):
 
 def cooperative_documents(ids=None):
     """Documents of the approved cooperatives; ``ids`` limits them."""
-    queryset = _cooperatives(ids)
-    for start in range(0, queryset.count(), BATCH_SIZE):
-        for cooperative in queryset[start : start + BATCH_SIZE]:
+    for batch in _batches(_cooperatives(ids)):
+        for cooperative in batch:
             document = SearchDocument(
                 kind=SearchKind.COOPERATIVE,
                 object_id=cooperative.pk,
@@ -264,9 +267,8 @@ def destination_documents(ids=None):
     from cms.models import DestinationKind
 
     kinds = dict(DestinationKind.choices)
-    queryset = _destination_pages(ids)
-    for start in range(0, queryset.count(), BATCH_SIZE):
-        for page in queryset[start : start + BATCH_SIZE]:
+    for batch in _batches(_destination_pages(ids)):
+        for page in batch:
             document = SearchDocument(
                 kind=SearchKind.DESTINATION,
                 object_id=page.pk,

@@ -152,62 +152,58 @@ def test_search_page_answers_when_the_engine_is_down(marketplace_db, client, set
     assert sum("falling back" in record.getMessage() for record in caplog.records) == 2
 
 
-def test_rebuild_switches_aliases_to_new_versioned_indices(marketplace_db, osmem, settings, capsys):
+@pytest.fixture
+def engine(marketplace_db, osmem, settings):
+    """osmem-server (a clone of its own) as the search engine, its indices
+    named "engine-…"; the database index already built."""
+    from search.backends.elastic import ElasticsearchBackend
+
     clone = osmem.clone()
-    try:
-        settings.ELASTICSEARCH_URL = clone.url
-        settings.SEARCH_ENGINE = "opensearch"
-        settings.SEARCH_INDEX_PREFIX = "rebuild"
-        from search.backends.elastic import ElasticsearchBackend
-
-        engine = ElasticsearchBackend()
-        out = io.StringIO()
-        call_command("search_index", "--rebuild", stdout=out)
-        first = {kind: engine.aliased_indices(kind) for kind in ("product", "cooperative", "destination")}
-        assert all(
-            len(names) == 1 and names[0].startswith(f"rebuild-{kind}s-v1-") for kind, names in first.items()
-        )
-        assert "Search index up to date (product: 5, cooperative: 2, destination: 6)" in out.getvalue()
-        # The progress bar: each document written to the database, then to
-        # the engine.
-        assert "26/26" in capsys.readouterr().err
-        assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
-
-        call_command("search_index", "--rebuild", stdout=io.StringIO(), stderr=io.StringIO())
-        second = {kind: engine.aliased_indices(kind) for kind in first}
-        for kind in first:
-            assert second[kind] != first[kind]
-            # The old index is gone, not left to fill the cluster.
-            assert not engine.connection.indices.exists(index=first[kind][0])
-        assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
-    finally:
-        clone.close()
+    settings.ELASTICSEARCH_URL = clone.url
+    settings.SEARCH_ENGINE = "opensearch"
+    settings.SEARCH_INDEX_PREFIX = "engine"
+    yield ElasticsearchBackend()
+    clone.close()
 
 
-def test_failed_rebuild_leaves_the_old_indices_in_service(marketplace_db, osmem, settings, monkeypatch):
-    clone = osmem.clone()
-    try:
-        settings.ELASTICSEARCH_URL = clone.url
-        settings.SEARCH_ENGINE = "opensearch"
-        settings.SEARCH_INDEX_PREFIX = "halfway"
-        from search.backends.elastic import ElasticsearchBackend
+def test_rebuild_switches_aliases_to_new_versioned_indices(engine, capsys):
+    out = io.StringIO()
+    call_command("search_index", "--rebuild", stdout=out)
+    first = {kind: engine.aliased_indices(kind) for kind in ("product", "cooperative", "destination")}
+    assert all(
+        len(names) == 1 and names[0].startswith(f"engine-{kind}s-v1-") for kind, names in first.items()
+    )
+    assert "Search index up to date (product: 5, cooperative: 2, destination: 6)" in out.getvalue()
+    # The progress bar: each document written to the database, then to
+    # the engine.
+    assert "26/26" in capsys.readouterr().err
+    assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
 
+    call_command("search_index", "--rebuild", stdout=io.StringIO(), stderr=io.StringIO())
+    second = {kind: engine.aliased_indices(kind) for kind in first}
+    for kind in first:
+        assert second[kind] != first[kind]
+        # The old index is gone, not left to fill the cluster.
+        assert not engine.connection.indices.exists(index=first[kind][0])
+    assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
+
+
+def test_failed_rebuild_leaves_the_old_indices_in_service(engine, monkeypatch):
+    from search.backends.elastic import ElasticsearchBackend
+
+    services.search_index_rebuild()
+    before = engine.aliased_indices("product")
+    all_before = set(engine.connection.indices.get(index="engine-*"))
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("lost the cluster half-way")
+
+    monkeypatch.setattr(ElasticsearchBackend, "aliases_switch", broken)
+    with pytest.raises(ConnectionError):
         services.search_index_rebuild()
-        engine = ElasticsearchBackend()
-        before = engine.aliased_indices("product")
-        all_before = set(engine.connection.indices.get(index="halfway-*"))
-
-        def broken(*args, **kwargs):
-            raise ConnectionError("lost the cluster half-way")
-
-        monkeypatch.setattr(ElasticsearchBackend, "aliases_switch", broken)
-        with pytest.raises(ConnectionError):
-            services.search_index_rebuild()
-        assert engine.aliased_indices("product") == before
-        assert set(engine.connection.indices.get(index="halfway-*")) == all_before
-        assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
-    finally:
-        clone.close()
+    assert engine.aliased_indices("product") == before
+    assert set(engine.connection.indices.get(index="engine-*")) == all_before
+    assert [hit.title for hit in search.search("cam sanh").hits][:1] == ["Cam sành Hàm Yên"]
 
 
 def test_database_rebuild_command_without_an_engine(marketplace_db, settings):
