@@ -2,6 +2,7 @@
 per product, cooperative and published destination page, read in batches
 with a fixed number of queries per batch. Both backends index these."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -84,8 +85,13 @@ class SearchDocument:
             values.append((str(value), str(label)))
 
 
+# Block ends and line breaks become spaces, so "<p>Một.</p><p>Hai</p>"
+# reads "Một. Hai", not "Một.Hai".
+_BLOCK_END = re.compile(r"(</(?:p|div|li|h[1-6]|td|blockquote)>|<br\s*/?>)", re.IGNORECASE)
+
+
 def _plain(value) -> str:
-    return text.normalise(strip_tags(value or ""))
+    return text.normalise(strip_tags(_BLOCK_END.sub(r"\1 ", value or "")))
 
 
 def _add_place(document: SearchDocument, commune) -> list[str]:

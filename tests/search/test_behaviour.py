@@ -237,3 +237,12 @@ def test_suggestions_are_at_most_eight(reindexed):
 def test_suggestions_in_the_page_language(indexed):
     assert [s["title"] for s in search.suggest("khau", language="en")] == ["Khâu Tràng village"]
     assert [s["title"] for s in search.suggest("khau", language="vi")] == ["Làng Khâu Tràng"]
+
+
+def test_descriptions_read_as_text():
+    from search.sources import _plain
+
+    assert (
+        _plain("<p>Dữ liệu demo.</p><p>Tên <b>sản</b> phẩm</p>dòng<br>hai")
+        == "Dữ liệu demo. Tên sản phẩm dòng hai"
+    )

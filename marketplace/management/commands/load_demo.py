@@ -27,7 +27,11 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is not allowed in this configuration (DEMO_DATA_ALLOWED is off).")
         quiet = options["verbosity"] == 0
+        # Without a broker every task runs in-process and logs a line.
+        with _task_log_quiet(options["verbosity"] < 2):
+            self._load(quiet=quiet)
 
+    def _load(self, *, quiet: bool):
         with tqdm(
             total=demo.demo_unit_count(), desc="Administrative units", unit="unit", disable=quiet
         ) as bar:
@@ -56,10 +60,7 @@ class Command(BaseCommand):
         )
 
         total = orders_demo.demo_orders_count()
-        with (
-            tqdm(total=total, desc="Orders", unit="order", disable=quiet) as bar,
-            _task_log_quiet(options["verbosity"] < 2),
-        ):
+        with tqdm(total=total, desc="Orders", unit="order", disable=quiet) as bar:
             orders = orders_demo.demo_orders_ensure(on_progress=bar.update)
         if orders.created:
             self.stdout.write(
@@ -100,10 +101,10 @@ class Command(BaseCommand):
 
 @contextlib.contextmanager
 def _task_log_quiet(quiet: bool):
-    """Without a broker the orders' e-mail tasks run in-process, a thousand
-    or so, each logging a line at INFO although it sends nothing (the demo
-    marks its e-mails sent): those lines are kept out of the output unless
-    asked for with -v 2."""
+    """Without a broker the demo's tasks run in-process (the orders' e-mail
+    tasks, a thousand or so, sending nothing as the demo marks its e-mails
+    sent; the search index updates), each logging a line at INFO: those
+    lines are kept out of the output unless asked for with -v 2."""
     logger = logging.getLogger("celery.app.trace")
     level = logger.level
     if quiet:
