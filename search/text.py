@@ -82,10 +82,6 @@ def words(text) -> list[str]:
     return _WORD_RE.findall(text)[:QUERY_MAX_WORDS]
 
 
-def has_diacritics(text: str) -> bool:
-    return fold(text) != text.lower()
-
-
 def snippet(text: str, query_words: list[str], *, length: int = 180) -> str:
     """Safe HTML: an extract of ``text`` around the first query word found
     (matched without tones), each match wrapped in <mark>."""

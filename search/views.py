@@ -148,7 +148,6 @@ class SearchView(TemplateView):
                 results=results,
                 query=results.query,
                 filters=filters,
-                facet_names=FACETS,
                 tabs=links.tabs(results.kind_counts),
                 facet_groups=links.facet_groups(results.facets),
                 chosen_facets=links.chosen_facets(results.facets),

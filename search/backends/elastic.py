@@ -215,21 +215,24 @@ class ElasticsearchBackend:
         response = self.query_body(query, filters, page, size, language).using(self.connection).execute()
         results.total = response.hits.total.value
         results.kind_counts = {bucket.key: bucket.doc_count for bucket in response.aggregations.kinds.buckets}
-        entries = {}
+        results.hits = []
         for hit in response.hits:
-            entries[hit.meta.id] = SearchHit(
-                kind=hit.kind,
-                id=int(hit.object_id),
-                title=hit.title,
-                url=hit_url(hit.kind, int(hit.object_id), getattr(hit, "slug", ""), getattr(hit, "url", "")),
-                snippet=text.snippet(getattr(hit, "body", "") or getattr(hit, "context", ""), words),
-                image=getattr(hit, "image", "") or "",
-                price=getattr(hit, "price", None),
-                in_stock=getattr(hit, "in_stock", True),
-                subtitle=getattr(hit, "subtitle", "") or "",
-                score=hit.meta.score or 0.0,
+            results.hits.append(
+                SearchHit(
+                    kind=hit.kind,
+                    id=int(hit.object_id),
+                    title=hit.title,
+                    url=hit_url(
+                        hit.kind, int(hit.object_id), getattr(hit, "slug", ""), getattr(hit, "url", "")
+                    ),
+                    snippet=text.snippet(getattr(hit, "body", "") or getattr(hit, "context", ""), words),
+                    image=getattr(hit, "image", "") or "",
+                    price=getattr(hit, "price", None),
+                    in_stock=getattr(hit, "in_stock", True),
+                    subtitle=getattr(hit, "subtitle", "") or "",
+                    score=hit.meta.score or 0.0,
+                )
             )
-        results.hits = list(entries.values())
         chosen = response.aggregations.chosen
         buckets = {name: [(b.key, b.doc_count) for b in getattr(chosen, name).buckets] for name in FACETS}
         labels = _facet_labels(buckets)
