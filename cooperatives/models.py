@@ -194,12 +194,52 @@ class Cooperative(models.Model):
     def __str__(self):
         return self.legal_name
 
+    def save(self, *args, **kwargs):
+        # Every change of status is kept, whoever saves it (a service, the
+        # admin, a fixture), so a report on a past period knows which
+        # cooperatives were approved then.
+        changed = self.status != getattr(self, "_status_saved", None)
+        super().save(*args, **kwargs)
+        if changed:
+            at = (
+                self.approved_at
+                if self.status == self.Status.APPROVED and self.approved_at
+                else timezone.now()
+            )
+            CooperativeStatusChange.objects.create(cooperative=self, status=self.status, at=at)
+            self._status_saved = self.status
+
     def get_absolute_url(self):
         return reverse("cooperatives:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._status_saved = instance.__dict__.get("status")
+        return instance
 
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+
+class CooperativeStatusChange(models.Model):
+    """A cooperative's status from ``at`` on, until its next change."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("cooperative"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Cooperative.Status.choices)
+    at = models.DateTimeField(_("from"), db_index=True)
+
+    class Meta:
+        verbose_name = _("cooperative status change")
+        verbose_name_plural = _("cooperative status changes")
+        ordering = ["cooperative", "at", "pk"]
+        indexes = [models.Index(fields=["cooperative", "-at"], name="cooperative_status_at")]
+
+    def __str__(self):
+        return f"{self.cooperative_id} {self.status} {self.at:%Y-%m-%d}"
 
 
 class CooperativeDocument(models.Model):

@@ -35,6 +35,10 @@ ROLE_PERMISSIONS = {
         ("cooperatives", "pilotprogramme", "add_pilotprogramme"),
         ("cooperatives", "pilotprogramme", "change_pilotprogramme"),
         ("cooperatives", "pilotprogramme", "view_pilotprogramme"),
+        ("reports", "target", "view_reports"),
+        ("reports", "target", "add_target"),
+        ("reports", "target", "change_target"),
+        ("reports", "target", "view_target"),
     ],
     PLATFORM_ADMIN: [],
 }

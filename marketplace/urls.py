@@ -27,6 +27,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": TourismSitemap}}, name="sitemap"),
     # Language-neutral: Stripe posts its webhook here.
     path("payments/", include("marketplace.payments.urls")),
+    # Public, language-neutral figures for anyone to reuse.
+    path("api/open-data/", include("reports.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -46,6 +48,8 @@ urlpatterns += i18n_patterns(
     # One search over products, cooperatives and destinations; the shop's
     # own search (/shop/search/) is the same page.
     path("search/", include("search.urls")),
+    # The province's indicators (province officers and platform admins).
+    path("reports/", include("reports.urls")),
     # Share links of destinations: counted, then sent on to the network.
     path("", include("cms.urls")),
     # Wagtail's catch-all comes last.

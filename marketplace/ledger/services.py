@@ -1,8 +1,9 @@
 """Entries on the cooperatives' accounts, in whole đồng."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from marketplace.money import to_dong
@@ -81,6 +82,10 @@ def ledger_record_refund(*, order, partner, amount: int, description: str = "") 
                 {"amount": _("The refund is more than this cooperative sold in the order.")}
             )
         returned = to_dong(amount * account.effective_commission_rate)
+        FulfilmentGroup = apps.get_model("order", "FulfilmentGroup")
+        FulfilmentGroup.objects.filter(order=order, partner=partner).update(
+            refunded_total=F("refunded_total") + amount
+        )
         return [
             LedgerEntry.objects.create(
                 account=account, order=order, kind=Kind.REFUND, amount=-amount, description=description

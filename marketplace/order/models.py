@@ -33,6 +33,11 @@ class FulfilmentGroup(models.Model):
     # This cooperative's delivery fee in the order, in whole đồng: its sale
     # in the ledger is its lines plus this.
     shipping_charge = models.PositiveBigIntegerField(_("delivery fee (đồng)"), default=0)
+    # Kept here, not summed from the lines each time, so the province's
+    # reports aggregate one row per group: its lines never change once
+    # placed, and every refund goes through ledger_record_refund.
+    merchandise_total = models.PositiveBigIntegerField(_("products (đồng)"), default=0)
+    refunded_total = models.PositiveBigIntegerField(_("refunded (đồng)"), default=0)
     collect_in_person = models.BooleanField(_("collected at the cooperative"), default=False)
     cash_received_at = models.DateTimeField(_("cash received at"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
@@ -55,7 +60,8 @@ class FulfilmentGroup(models.Model):
             models.UniqueConstraint(fields=["order", "partner"], name="one_fulfilment_group_per_seller")
         ]
         indexes = [
-            models.Index(fields=["partner", "status", "-created_at"], name="fulfilment_partner_status")
+            models.Index(fields=["partner", "status", "-created_at"], name="fulfilment_partner_status"),
+            models.Index(fields=["created_at", "partner"], name="fulfilment_placed_partner"),
         ]
 
     def __str__(self):

@@ -50,13 +50,21 @@ def fulfilment_groups_create(*, order, shipping_by_partner: dict | None = None) 
     from . import tasks
 
     shipping_by_partner = shipping_by_partner or {}
-    partner_ids = sorted(set(order.lines.exclude(partner=None).values_list("partner_id", flat=True)))
+    merchandise = {}
+    for partner_id, price in order.lines.exclude(partner=None).values_list(
+        "partner_id", "line_price_incl_tax"
+    ):
+        merchandise[partner_id] = merchandise.get(partner_id, 0) + to_dong(price)
     groups = []
-    for partner_id in partner_ids:
+    for partner_id in sorted(merchandise):
         fee, in_person = shipping_by_partner.get(partner_id, (0, False))
         groups.append(
             FulfilmentGroup(
-                order=order, partner_id=partner_id, shipping_charge=to_dong(fee), collect_in_person=in_person
+                order=order,
+                partner_id=partner_id,
+                shipping_charge=to_dong(fee),
+                collect_in_person=in_person,
+                merchandise_total=merchandise[partner_id],
             )
         )
     groups = FulfilmentGroup.objects.bulk_create(groups)

@@ -436,3 +436,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# --- Reports ------------------------------------------------------------------
+
+# The province the reports are about, in the administrative map they use
+# (the three-level map of the plan period; the plan's district indicators
+# need districts).
+REPORTS_PROVINCE_CODE = env("REPORTS_PROVINCE_CODE", default="08")
+REPORTS_EDITION = env("REPORTS_EDITION", default="2025-03-01")
+# The commune-level units Plan 215 counts: rural communes (xã), not wards
+# or towns. Empty: every commune-level unit.
+REPORTS_COMMUNE_TYPES = env.list("REPORTS_COMMUNE_TYPES", default=["Xã"])

@@ -22,4 +22,3 @@ def test_the_map_draws_every_destination_above_the_list(live_server, phone):
     # The list is still there for whoever cannot use the map.
     for title in site.destinations:
         assert phone.get_by_role("link", name=title).count() == 1
-

@@ -1,0 +1,4 @@
+# Being written (issue 8): the export views.
+from django.views.generic import View
+
+UnitTableExportView = CooperativeTableExportView = UnitReportPdfView = View
