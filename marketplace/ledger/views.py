@@ -1,7 +1,6 @@
 """Statements: each cooperative sees its own account; platform admins see
 all of them, export them, record settlements and give buyers' money back."""
 
-import io
 import logging
 
 import stripe
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,12 +15,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
-from openpyxl import Workbook
 from oscar.core.loading import get_model
 
 from cooperatives.dashboard.views import CooperativeStaffMixin
 from marketplace.checkout import services as checkout_services
-from marketplace.exports import csv_response, spreadsheet_safe
+from marketplace.exports import csv_response, xlsx_response
 from marketplace.money import format_vnd
 from marketplace.payments.providers import payment_providers
 
@@ -122,19 +119,7 @@ class StatementExportView(LedgerPermissionMixin, View):
         rows = [_header(), *_statement_rows(selectors.statements())]
         if self.file_format == "csv":
             return csv_response(rows, filename="sao-ke-hop-tac-xa.csv")
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Statements")[:31]
-        for row in rows:
-            sheet.append([cell if isinstance(cell, int) else spreadsheet_safe(cell) for cell in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="sao-ke-hop-tac-xa.xlsx"'
-        return response
+        return xlsx_response(rows, filename="sao-ke-hop-tac-xa.xlsx", sheet_title=_("Statements"))
 
 
 class SettlementCreateView(PermissionRequiredMixin, View):

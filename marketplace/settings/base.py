@@ -435,6 +435,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.search_index_reconcile_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Just after a month ends, its indicators are kept as they stood, so
+    # the trends do not change when the data is edited later.
+    "reports-snapshot-last-month": {
+        "task": "reports.snapshot_last_month_task",
+        "schedule": crontab(day_of_month=1, hour=1, minute=15),
+    },
 }
 
 # --- Reports ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from cms import demo as cms_demo
 from cooperatives import demo as cooperatives_demo
 from marketplace import demo
 from marketplace.order import demo as orders_demo
+from reports import demo as reports_demo
 from search import services as search_services
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         "in every district with their raw-material areas and linkage models, and their products with "
         "lots and trace logs, a year of orders across the cooperatives, and the tourism site in "
         "Vietnamese and English: a section per district with its destinations, events, news and the map; "
-        "then the search index. "
+        "then the search index and the monthly snapshots of the province's reports. "
         "Safe to run again: a second run changes nothing."
     )
 
@@ -82,6 +83,14 @@ class Command(BaseCommand):
             indexed = search_services.search_index_rebuild(progress=bar.update)
         summary = ", ".join(f"{count} {kind}s" for kind, count in indexed.items())
         self.stdout.write(f"  search index: {summary}")
+
+        engagements = reports_demo.demo_engagements_ensure()
+        months = reports_demo.demo_snapshot_months()
+        with tqdm(total=len(months), desc="Report snapshots", unit="month", disable=quiet) as bar:
+            snapshots = reports_demo.demo_snapshots_ensure(months=months, on_progress=bar.update)
+        self.stdout.write(
+            f"  reports: {engagements} destination views and shares, {snapshots} monthly snapshots stored"
+        )
         self.stdout.write("")
         self.stdout.write(
             "Demo users (log in at /shop/accounts/login/ with the e-mail, or /cms/ with the user name):"
@@ -96,6 +105,7 @@ class Command(BaseCommand):
         if trace_path:
             self.stdout.write(f"Trace page of a demo lot: {settings.SITE_URL}{trace_path}")
         self.stdout.write(f"Tourism map: {settings.SITE_URL}/ban-do/")
+        self.stdout.write(f"Province reports (province officer): {settings.SITE_URL}/reports/")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
 
