@@ -113,6 +113,9 @@ def test_a_partial_refund_of_one_cooperative_goes_through_stripe_and_its_account
     assert refund_entries(phu_luu.partner) == []
     assert refunds_at_stripe(paid_order) == [100_000]
     assert shares_of(response) == [(SON_TRA, 300_000, 100_000, 200_000), (PHU_LUU, 135_000, 0, 135_000)]
+    # Each cooperative's part of the order keeps what was refunded of it (the province's reports read it).
+    refunded = dict(paid_order.fulfilment_groups.values_list("partner_id", "refunded_total"))
+    assert refunded == {son_tra.partner_id: 100_000, phu_luu.partner_id: 0}
 
 
 def test_refunding_more_than_is_left_is_refused_and_nothing_recorded(admin, cooperatives, paid_order):

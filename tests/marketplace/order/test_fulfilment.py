@@ -44,6 +44,9 @@ def test_an_order_of_two_cooperatives_gets_one_new_group_each(shop, place):
     assert {group.status for group in groups.values()} == {Status.NEW}
     assert [line.title for line in groups[shop["a"].partner_id].lines] == ["Chè Shan tuyết Sơn Trà"]
     assert [line.title for line in groups[shop["b"].partner_id].lines] == ["Cam sành Phù Lưu"]
+    # Each keeps its products' value in whole đồng: 4 × 150.000 ₫ and 2 × 45.000 ₫.
+    assert groups[shop["a"].partner_id].merchandise_total == 600_000
+    assert groups[shop["b"].partner_id].merchandise_total == 90_000
 
 
 def test_an_order_that_cannot_be_placed_leaves_no_group(shop, place):
