@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -97,3 +98,37 @@ class IndicatorSnapshot(models.Model):
         return (
             f"{self.indicator} {self.unit_id} {self.period_start:%Y-%m}: {self.numerator}/{self.denominator}"
         )
+
+
+class DistrictReportViewer(models.Model):
+    """Someone of a district (its People's Committee, its agriculture
+    office) who may read that district's reports, its communes' and
+    cooperatives', and change nothing. Province officers read everything."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="district_report_access",
+    )
+    district = models.ForeignKey(
+        "cooperatives.AdministrativeUnit",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="report_viewers",
+        limit_choices_to={"level": "district"},
+    )
+
+    class Meta:
+        verbose_name = _("district report reader")
+        verbose_name_plural = _("district report readers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "district"], name="one_access_per_user_and_district")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.district}"
+
+    def clean(self):
+        if self.district_id and self.district.level != "district":
+            raise ValidationError({"district": _("Choose a district.")})
