@@ -84,7 +84,9 @@ class Period:
         today = today or timezone.localdate()
         start, end = params.get("from", "").strip(), params.get("to", "").strip()
         if start or end:
-            return cls.custom(_date(start) if start else EARLIEST, _date(end) if end else today)
+            last = _date(end) if end else today
+            # Without a start, the period runs from the first of January.
+            return cls.custom(_date(start) if start else last.replace(month=1, day=1), last)
         slug = params.get("period", "").strip()
         return cls.parse(slug) if slug else cls.year(today.year)
 

@@ -361,14 +361,15 @@ def _effective_groups(period: Period):
 
 
 def _activity_aggregates() -> dict:
-    online = ~Q(order__payment_method_code="cod") & ~Q(order__payment_method_code="")
+    # An order without a recorded method is cash, as everywhere in the shop.
+    cash = Q(order__payment_method_code__in=["cod", ""])
     buyer = Coalesce(Cast("order__user_id", CharField()), "order__guest_email")
     return {
         "orders": Count("order_id", distinct=True),
         "buyers": Count(buyer, distinct=True),
         "gmv": Sum(F("merchandise_total") - F("refunded_total")),
-        "online_orders": Count("order_id", distinct=True, filter=online),
-        "cod_orders": Count("order_id", distinct=True, filter=Q(order__payment_method_code="cod")),
+        "online_orders": Count("order_id", distinct=True, filter=~cash),
+        "cod_orders": Count("order_id", distinct=True, filter=cash),
     }
 
 
@@ -514,9 +515,7 @@ def unit_report(
     communes_approved = {c.commune_id for c in cooperatives if c.pk in approved}
     communes_online = {c.commune_id for c in cooperatives if c.pk in online}
 
-    linkage_rows = _linkage_rows(
-        tree, all_communes, cooperatives, period, as_of, online_partners=set(by_partner)
-    )
+    linkage_rows = _linkage_rows(tree, all_communes, cooperatives, period, as_of)
     pilots = list(
         PilotProgramme.objects.filter(
             commune_id__in=[c.pk for c in all_communes],
@@ -690,9 +689,7 @@ def _tool_counts(rows: list[LinkageRow]) -> dict[str, int]:
     return counts
 
 
-def _linkage_rows(
-    tree, communes, cooperatives, period: Period, as_of, *, online_partners
-) -> list[LinkageRow]:
+def _linkage_rows(tree, communes, cooperatives, period: Period, as_of) -> list[LinkageRow]:
     """Linkage models in force in the period with a cooperative under the
     report's unit, with what makes each digital."""
     Through = LinkageModel.cooperatives.through
@@ -708,10 +705,21 @@ def _linkage_rows(
     if not models:
         return []
     members: dict[int, list[int]] = {}
-    for model_id, cooperative_id in Through.objects.filter(linkagemodel_id__in=models).values_list(
-        "linkagemodel_id", "cooperative_id"
-    ):
+    partner_of: dict[int, int] = {}
+    for model_id, cooperative_id, partner_id in Through.objects.filter(
+        linkagemodel_id__in=models
+    ).values_list("linkagemodel_id", "cooperative_id", "cooperative__partner_id"):
         members.setdefault(model_id, []).append(cooperative_id)
+        if partner_id:
+            partner_of[cooperative_id] = partner_id
+    # Sales of every member, wherever it is: a model is digital or not
+    # whichever unit's report shows it.
+    sold = set(
+        _effective_groups(period)
+        .filter(partner_id__in=set(partner_of.values()))
+        .values_list("partner_id", flat=True)
+        .distinct()
+    )
     with_area = set(
         AreaThrough.objects.filter(linkagemodel_id__in=models).values_list("linkagemodel_id", flat=True)
     )
@@ -742,7 +750,7 @@ def _linkage_rows(
             traceable_lots=any(
                 path.startswith(prefix) for i in ids for path in lot_paths.get(i, ()) if path or not prefix
             ),
-            sold_online=any(here[i].partner_id in online_partners for i in ids if i in here),
+            sold_online=any(partner_of.get(i) in sold for i in ids),
             declared_tools=list(model.declared_digital_tools or []),
             cooperatives_here=[here[i] for i in ids if i in here],
         )

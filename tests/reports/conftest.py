@@ -58,6 +58,7 @@ Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 Category = get_model("catalogue", "Category")
+Lot = get_model("catalogue", "Lot")
 StockRecord = get_model("partner", "StockRecord")
 FulfilmentGroup = get_model("order", "FulfilmentGroup")
 Order = get_model("order", "Order")
@@ -190,6 +191,7 @@ def build_world() -> World:
         product=products["tea"], cooperative=tea, produced_on=datetime.date(2025, 1, 10), quantity=500,
         best_before=datetime.date(2026, 1, 10), code="TEA-250110",
     )  # fmt: skip
+    Lot.objects.filter(code="TEA-250110").update(created_at=local(2025, 1, 10, 8))
 
     lan = user_with_role(roles.BUYER, email="lan@example.vn")
     minh = user_with_role(roles.BUYER, email="minh@example.vn")
