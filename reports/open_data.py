@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import AdministrativeUnit
 
@@ -51,14 +52,50 @@ CSV_COLUMNS = (
     "status",
     *ACTIVITY_FIELDS,
 )
-STATUSES = (
-    selectors.MET,
-    selectors.ON_TRACK,
-    selectors.BEHIND,
-    selectors.NO_TARGET,
-    selectors.NOT_APPLICABLE,
-)
+STATUS_MEANINGS = {
+    selectors.MET: _("The target is reached."),
+    selectors.ON_TRACK: _(
+        "Not reached yet, but progress keeps pace with an even path from the plan's start to its deadline."
+    ),
+    selectors.BEHIND: _("Progress is behind that path, or the deadline passed without the target reached."),
+    selectors.NO_TARGET: _("The plan sets no target for this indicator."),
+    selectors.NOT_APPLICABLE: _("Nothing to count in this unit (the denominator is 0)."),
+}
+STATUSES = tuple(STATUS_MEANINGS)
 PERCENT_DECIMALS = 2
+
+# What each indicator counts, for people reading the data (the exact rules
+# are in reports/selectors.py).
+DEFINITIONS = {
+    Indicator.COMMUNES_WITH_COOPERATIVES: _(
+        "Communes (xã) with at least one cooperative approved on the period's last day, out of all the "
+        "communes then in force. Wards and towns are not counted."
+    ),
+    Indicator.COMMUNES_SELLING_ONLINE: _(
+        "Communes with at least one cooperative that lists a product in the shop and had at least one "
+        "order in the period that was not cancelled or refunded in full, out of all the communes."
+    ),
+    Indicator.DISTRICTS_WITH_LINKAGE_MODELS: _(
+        "Districts with at least one production–consumption linkage model in force during the period, "
+        "out of all the districts. In a district's own row: 1/1 if it has one, 0/1 if not."
+    ),
+    Indicator.DIGITAL_LINKAGE_MODELS: _(
+        "Linkage models tied to a raw-material area that apply digital technology (their cooperatives "
+        "list the product with traceable lots, or sold online in the period), out of all such models."
+    ),
+    Indicator.DISTRICTS_PROMOTED_ONLINE: _(
+        "Districts with a published destination page that was viewed or shared online in the period "
+        "(indicator 6.5 of the plan), out of all the districts."
+    ),
+    Indicator.DISTRICTS_WITH_PILOTS: _(
+        "Districts with at least one pilot commune running in the period, out of all the districts "
+        "(the plan asks for one in every district)."
+    ),
+    Indicator.ECOMMERCE_ACTIVITY: _(
+        "Orders, buyers, gross merchandise value (products only, less refunds, cancelled parts left "
+        "out), average order value and how the orders were paid, for the cooperatives located in the unit."
+    ),
+}
 
 
 class UnknownUnit(LookupError):
@@ -98,20 +135,22 @@ def open_data(*, unit: AdministrativeUnit, period: Period, children: bool = Fals
     report = selectors.unit_report(unit=unit, period=period)
     place = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     indicators = [
-        _indicator_row(result.code, unit, place, result.numerator, result.denominator, result.target, None)
+        _indicator_row(
+            result.code, unit, place, result.numerator, result.denominator, result.target, result.status
+        )
         for result in report.indicators
     ]
-    for row in indicators:
-        row["status"] = next(r.status for r in report.indicators if r.code == row["indicator"])
     activity = [_activity_row(unit, place, report.activity)]
     if children:
         targets = {result.code: result.target for result in report.indicators}
         for row in report.rows:
             for code, numerator, denominator in _row_ratios(row):
+                target = targets.get(code)
+                status, _expected = selectors.target_status(
+                    _percent(numerator, denominator), target, report.as_of
+                )
                 indicators.append(
-                    _indicator_row(
-                        code, row.unit, place, numerator, denominator, targets.get(code), report.as_of
-                    )
+                    _indicator_row(code, row.unit, place, numerator, denominator, target, status)
                 )
             activity.append(_activity_row(row.unit, place, row.activity))
     return OpenData(unit=unit, period=period, as_of=report.as_of, indicators=indicators, activity=activity)
@@ -137,9 +176,13 @@ def _row_ratios(row: selectors.UnitRow) -> list[tuple[str, int, int]]:
     ]
 
 
-def _indicator_row(code, unit, place, numerator, denominator, target, as_of) -> dict:
-    percent = 100 * numerator / denominator if denominator else None
-    row = {
+def _percent(numerator: int, denominator: int) -> float | None:
+    return 100 * numerator / denominator if denominator else None
+
+
+def _indicator_row(code, unit, place, numerator, denominator, target, status: str) -> dict:
+    percent = _percent(numerator, denominator)
+    return {
         "indicator": str(code),
         **_unit_fields(unit),
         **place,
@@ -148,11 +191,8 @@ def _indicator_row(code, unit, place, numerator, denominator, target, as_of) -> 
         "percent": None if percent is None else round(percent, PERCENT_DECIMALS),
         "target_percent": None if target is None else float(target.threshold_percent),
         "target_deadline": None if target is None else target.deadline.isoformat(),
-        "status": None,
+        "status": status,
     }
-    if as_of is not None:
-        row["status"], _expected = selectors.target_status(percent, target, as_of)
-    return row
 
 
 def _activity_row(unit, place, activity: selectors.Activity) -> dict:
@@ -194,17 +234,19 @@ def document(data: OpenData, *, source: str) -> dict:
 
 
 def csv_rows(data: OpenData):
-    """The header, then one row per unit and indicator; a unit's activity is
-    its ``ecommerce_activity`` row, with the orders as the numerator."""
+    """The header, then one row per unit and indicator, unit by unit; a
+    unit's activity is its ``ecommerce_activity`` row, with the orders as
+    the numerator."""
     yield list(CSV_COLUMNS)
     blank_activity = dict.fromkeys(ACTIVITY_FIELDS)
-    for row in data.indicators:
-        yield [_cell(value) for value in ({**row, **blank_activity}[column] for column in CSV_COLUMNS)]
-    for row in data.activity:
+    for activity in data.activity:
+        for row in data.indicators:
+            if row["unit_code"] == activity["unit_code"]:
+                yield [_cell({**row, **blank_activity}[column]) for column in CSV_COLUMNS]
         flat = {
-            **row,
+            **activity,
             "indicator": Indicator.ECOMMERCE_ACTIVITY.value,
-            "numerator": row["orders"],
+            "numerator": activity["orders"],
             "denominator": None,
             "percent": None,
             "target_percent": None,
