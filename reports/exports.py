@@ -24,19 +24,7 @@ from .selectors import CooperativeReport, UnitReport
 # Enough for a year of a district's products; the page shows the first ten.
 PRODUCTS_LIMIT = 100
 
-STATUS_LABELS = {
-    selectors.MET: gettext_lazy("Met"),
-    selectors.ON_TRACK: gettext_lazy("On track"),
-    selectors.BEHIND: gettext_lazy("Behind"),
-    selectors.NO_TARGET: gettext_lazy("No target"),
-    selectors.NOT_APPLICABLE: gettext_lazy("Not applicable"),
-}
-
 Rows = list[list]
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 def percent(value: float | None) -> float | None:
@@ -86,7 +74,7 @@ def indicator_rows(report: UnitReport) -> Rows:
                 percent(result.percent),
                 float(target.threshold_percent) if target else None,
                 target.deadline if target else None,
-                status_label(result.status),
+                selectors.status_label(result.status),
                 target.source_document if target else "",
             ]
         )
@@ -263,7 +251,7 @@ def product_rows(report: UnitReport | CooperativeReport) -> Rows:
     if isinstance(report, CooperativeReport):
         partner_ids = [report.cooperative.partner_id] if report.cooperative.partner_id else []
     else:
-        partner_ids = sorted({row.cooperative.partner_id for row in report.cooperatives} - {None})
+        partner_ids = selectors.unit_partner_ids(unit=report.unit)
     if not partner_ids:
         return _product_rows([])
     return _product_rows(

@@ -26,7 +26,6 @@ from catalog.labels import LabelFonts, label_fonts
 from marketplace.money import format_vnd
 
 from . import selectors
-from .exports import status_label
 from .selectors import UnitReport
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -180,7 +179,7 @@ def _indicator_section(report: UnitReport, text: _Text) -> list:
                     else "—",
                     text.cell,
                 ),
-                text.para(status_label(result.status), text.cell),
+                text.para(selectors.status_label(result.status), text.cell),
                 ProgressBar(
                     result.percent,
                     target=threshold,
@@ -264,7 +263,7 @@ def _units_section(report: UnitReport, text: _Text) -> list:
             [
                 text.para(row.unit.name, text.cell),
                 *(text.para(cell, text.cell_right) for cell in cells),
-                text.para(status_label(row.status), text.cell),
+                text.para(selectors.status_label(row.status), text.cell),
             ]
         )
     return [

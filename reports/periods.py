@@ -20,7 +20,7 @@ KINDS = (MONTH, QUARTER, YEAR, CUSTOM)
 EARLIEST = datetime.date(2015, 1, 1)
 LONGEST_CUSTOM = datetime.timedelta(days=366 * 5)
 
-_SLUG = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>\d{2})))?$")
+_SLUG = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>\d{2})))?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,7 @@ def _date(text: str) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidPeriod(_("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": text[:20]}) from None
+        shown = "".join(char for char in text[:20] if char.isprintable())
+        raise InvalidPeriod(_("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": shown}) from None
     _year(str(day.year))
     return day

@@ -52,6 +52,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from cooperatives.models import (
@@ -73,6 +74,19 @@ Lot = get_model("catalogue", "Lot")
 Level = AdministrativeUnit.Level
 
 MET, ON_TRACK, BEHIND, NO_TARGET, NOT_APPLICABLE = "met", "on_track", "behind", "no_target", "not_applicable"
+
+STATUS_LABELS = {
+    MET: gettext_lazy("Met"),
+    ON_TRACK: gettext_lazy("On track"),
+    BEHIND: gettext_lazy("Behind"),
+    NO_TARGET: gettext_lazy("No target"),
+    NOT_APPLICABLE: gettext_lazy("Not applicable"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
 
 RATIO_INDICATORS = (
     Indicator.COMMUNES_WITH_COOPERATIVES,
@@ -232,6 +246,9 @@ class UnitReport:
     linkage_models: list[LinkageRow]
     pilots: list[PilotRow]
     trend: list[TrendPoint]
+    # The day the administrative map is read on: ``as_of``, or the map's
+    # last day when it has been replaced since.
+    map_day: datetime.date | None = None
 
     def indicator(self, code: str) -> IndicatorResult:
         return next(result for result in self.indicators if result.code == code)
@@ -301,9 +318,13 @@ class _Tree:
 
     def __init__(self, unit: AdministrativeUnit, as_of: datetime.date):
         self.unit = unit
-        self.as_of = as_of
         ids = unit.descendant_ids(include_self=True)
         self.units = {u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=ids)}
+        # Units are counted as the map stood on the report's day, or on the
+        # map's last day once it was replaced (the three-level map of the
+        # plan ended on 2025-06-30; later periods still read it).
+        ends = [u.valid_until for u in self.units.values() if u.pk != unit.pk]
+        self.as_of = min(as_of, max(ends)) if ends and None not in ends else as_of
         self.children: dict[int, list[AdministrativeUnit]] = {}
         for u in sorted(self.units.values(), key=lambda u: (u.name, u.code)):
             if u.parent_id in self.units and u.pk != unit.pk:
@@ -434,6 +455,7 @@ def _listed_partners(partner_ids, as_of: datetime.date) -> set[int]:
             partner_id__in=partner_ids, product__is_public=True, date_created__lt=after
         )
         .values_list("partner_id", flat=True)
+        .order_by()
         .distinct()
     )
 
@@ -660,7 +682,7 @@ def unit_report(
         unit=unit,
         period=period,
         as_of=as_of,
-        ancestors=_ancestors(unit, tree),
+        ancestors=unit_ancestors(unit),
         indicators=indicators,
         activity=activity,
         rows=rows,
@@ -668,10 +690,11 @@ def unit_report(
         linkage_models=linkage_rows,
         pilots=pilot_rows,
         trend=_trend(groups.filter(partner_id__in=partner_ids), period, unit),
+        map_day=tree.as_of,
     )
 
 
-def _ancestors(unit, tree) -> list[AdministrativeUnit]:
+def unit_ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     """The units above ``unit`` up to the province, top first (already
     fetched by ``report_unit``'s select_related)."""
     found, current = [], unit
@@ -700,6 +723,7 @@ def _linkage_rows(tree, communes, cooperatives, period: Period, as_of) -> list[L
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=period.start))
         .filter(cooperatives__commune_id__in=[c.pk for c in communes])
         .select_related("product_category")
+        .order_by()
         .distinct()
     }
     if not models:
@@ -718,6 +742,7 @@ def _linkage_rows(tree, communes, cooperatives, period: Period, as_of) -> list[L
         _effective_groups(period)
         .filter(partner_id__in=set(partner_of.values()))
         .values_list("partner_id", flat=True)
+        .order_by()
         .distinct()
     )
     with_area = set(
@@ -732,6 +757,7 @@ def _linkage_rows(tree, communes, cooperatives, period: Period, as_of) -> list[L
     for cooperative_id, path in (
         Lot.objects.filter(cooperative_id__in=member_ids, product__is_public=True, created_at__lt=after)
         .values_list("cooperative_id", "product__categories__path")
+        .order_by()
         .distinct()
     ):
         lot_paths.setdefault(cooperative_id, set()).add(path or "")
@@ -816,6 +842,18 @@ def _trend(groups, period: Period, unit) -> list[TrendPoint]:
 # --- Products and cooperatives --------------------------------------------------
 
 
+def unit_partner_ids(*, unit: AdministrativeUnit) -> list[int]:
+    """The shop partners of every cooperative under ``unit``, whatever its
+    status (a suspended one sold in earlier periods)."""
+    return list(
+        Cooperative.objects.filter(
+            commune_id__in=unit.descendant_ids(include_self=True), partner_id__isnull=False
+        )
+        .order_by("partner_id")
+        .values_list("partner_id", flat=True)
+    )
+
+
 def top_products(*, partner_ids, period: Period, limit: int = TOP) -> list[ProductSales]:
     """The best-selling products of those cooperatives in the period, by
     the value of their lines in parts that still stand (a partial refund
@@ -871,6 +909,7 @@ def cooperative_report(*, cooperative: Cooperative, period: Period, today=None) 
             partner_id__in=partner_ids, product__is_public=True, date_created__lt=after
         )
         .values("product_id")
+        .order_by()
         .distinct()
         .count()
     )

@@ -19,8 +19,9 @@ from PIL import Image
 from cooperatives.models import AdministrativeUnit, LinkageModel
 from marketplace import roles
 from reports import selectors
-from reports.exports import COOPERATIVE_TABLES, TABLES, status_label
+from reports.exports import COOPERATIVE_TABLES, TABLES
 from reports.pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH
+from reports.selectors import status_label
 from tests.factories import approved_cooperative, cooperative_staff_user, other_province_tree, user_with_role
 
 YEAR = {"period": "2025"}
