@@ -16,7 +16,7 @@ SEED = 215
 
 
 def demo_engagements_ensure(*, now: datetime.datetime | None = None) -> int:
-    """Views and Facebook/Zalo shares of about half the demo destinations
+    """Views and Facebook/Zalo shares of the demo destinations of about half the districts
     over the past year, as the share links would have counted them.
     Returns how many were created (none on a second run)."""
     from cms.models import DestinationEngagement, DestinationPage
@@ -27,9 +27,11 @@ def demo_engagements_ensure(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     rng = random.Random(SEED)
     destinations = list(DestinationPage.objects.live().filter(alias_of__isnull=True).order_by("path"))
-    # The other half stays unpromoted: the indicator is met by some
-    # districts, not all.
-    promoted = [page for page in destinations if rng.random() < 0.5]
+    # The destinations of about half the districts are promoted, the others
+    # not: the indicator is met by some districts, not all.
+    districts = sorted({page.district_id for page in destinations})
+    promoted_districts = {district for district in districts if rng.random() < 0.5}
+    promoted = [page for page in destinations if page.district_id in promoted_districts]
     Channel = DestinationEngagement.Channel
     engagements, number = [], 0
     for page in promoted:

@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
+import pytest
 from bs4 import BeautifulSoup
+from django.utils import translation
 
 from marketplace.money import format_vnd
 from reports import charts
@@ -35,6 +37,13 @@ def chart(points, **kwargs):
         chart_id=kwargs.pop("chart_id", "trend-orders"),
         **kwargs,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The charts' own words are checked in their English source."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_bar_per_month_its_height_in_proportion_and_its_value_in_its_title():
