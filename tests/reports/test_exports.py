@@ -351,7 +351,7 @@ def test_the_pdf_of_a_quiet_period_and_of_a_commune(officer_client, world, tmp_p
 
 def test_long_tables_run_over_pages_and_stay_inside_them(officer_client, world, tmp_path):
     lam_binh = world.units["lam_binh"]
-    long_name = "Xã " + " ".join(["Thượng Lâm Khuôn Hà Bình An Phúc Yên"] * 4)
+    long_name = "Xã " + " ".join(["Thượng Lâm Khuôn Hà Bình An Phúc Yên"] * 3)  # within 128 characters
     for index in range(70):
         AdministrativeUnit.objects.create(
             edition=lam_binh.edition, code=f"0250{index:02}", name=f"{long_name} {index}",
