@@ -38,7 +38,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import (
     Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -50,7 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
@@ -381,28 +380,35 @@ def _effective_groups(period: Period):
     )
 
 
-def _activity_aggregates() -> dict:
+def _activity_aggregates(*, per_partner: bool = False) -> dict:
+    """Activity of a set of groups, read from the groups alone (each keeps
+    its order's payment method and buyer)."""
     # An order without a recorded method is cash, as everywhere in the shop.
-    cash = Q(order__payment_method_code__in=["cod", ""])
-    buyer = Coalesce(Cast("order__user_id", CharField()), "order__guest_email")
+    cash = Q(payment_method_code__in=["cod", ""])
+    if per_partner:
+        # One cooperative has one group per order: no DISTINCT needed.
+        orders, cod = Count("order_id"), Count("order_id", filter=cash)
+    else:
+        orders, cod = Count("order_id", distinct=True), Count("order_id", distinct=True, filter=cash)
     return {
-        "orders": Count("order_id", distinct=True),
-        "buyers": Count(buyer, distinct=True),
+        "orders": orders,
+        "buyers": Count("buyer_key", distinct=True, filter=~Q(buyer_key="")),
         "gmv": Sum(F("merchandise_total") - F("refunded_total")),
-        "online_orders": Count("order_id", distinct=True, filter=~cash),
-        "cod_orders": Count("order_id", distinct=True, filter=cash),
+        "cod_orders": cod,
     }
 
 
 def _activity(row: dict | None) -> Activity:
     if not row:
         return Activity()
+    orders, cod = row["orders"] or 0, row["cod_orders"] or 0
     return Activity(
-        orders=row["orders"] or 0,
+        orders=orders,
         buyers=row["buyers"] or 0,
         gmv=int(row["gmv"] or 0),
-        online_orders=row["online_orders"] or 0,
-        cod_orders=row["cod_orders"] or 0,
+        # Every order is paid one way: what is not cash was paid online.
+        online_orders=orders - cod,
+        cod_orders=cod,
     )
 
 
@@ -529,7 +535,7 @@ def unit_report(
         for row in groups.filter(partner_id__in=partner_ids)
         .values("partner_id")
         .order_by("partner_id")
-        .annotate(**_activity_aggregates())
+        .annotate(**_activity_aggregates(per_partner=True))
     }
     approved = {c.pk for c in cooperatives if c.status_then == Cooperative.Status.APPROVED}
     online = {c.pk for c in cooperatives if c.partner_id in listed and c.partner_id in by_partner}
@@ -604,11 +610,12 @@ def unit_report(
 
     # One level down: districts of a province, communes of a district.
     row_units = tree.rows if unit.level != Level.COMMUNE else []
+    row_communes = {row_unit.pk: {u.pk for u in tree.communes_below(row_unit.pk)} for row_unit in row_units}
     row_partners = {
         row_unit.pk: [
             partner_of[c.pk]
             for c in cooperatives
-            if c.pk in partner_of and c.commune_id in {u.pk for u in tree.communes_below(row_unit.pk)}
+            if c.pk in partner_of and c.commune_id in row_communes[row_unit.pk]
         ]
         for row_unit in row_units
     }
@@ -919,7 +926,7 @@ def cooperative_report(*, cooperative: Cooperative, period: Period, today=None) 
         as_of=as_of,
         approved=status_then == Cooperative.Status.APPROVED,
         listed_products=listed,
-        activity=_activity(groups.aggregate(**_activity_aggregates())),
+        activity=_activity(groups.aggregate(**_activity_aggregates(per_partner=True))),
         trend=_trend(groups, period, unit=None),
         products=top_products(partner_ids=partner_ids, period=period) if partner_ids else [],
         linkage_models=list(

@@ -56,6 +56,7 @@ def payment_source_add(*, order, provider_code: str, amount, reference: str = ""
     )
     order.payment_method_code = provider.code
     order.save(update_fields=["payment_method_code"])
+    order.fulfilment_groups.update(payment_method_code=provider.code)
     return Source.objects.create(
         order=order, source_type=source_type, currency=order.currency, amount_allocated=amount,
         amount_debited=debited, reference=reference,

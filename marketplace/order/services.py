@@ -65,6 +65,8 @@ def fulfilment_groups_create(*, order, shipping_by_partner: dict | None = None) 
                 shipping_charge=to_dong(fee),
                 collect_in_person=in_person,
                 merchandise_total=merchandise[partner_id],
+                payment_method_code=order.payment_method_code,
+                buyer_key=FulfilmentGroup.buyer_key_of(user_id=order.user_id, guest_email=order.guest_email),
             )
         )
     groups = FulfilmentGroup.objects.bulk_create(groups)

@@ -143,7 +143,8 @@ def place_order(items, *, placed_at, payment="cod", user=None, guest_email=None)
     extra = {"guest_email": guest_email} if guest_email else {"user": user}
     order = create_order(basket=basket, shipping_address=address, number=str(next(_numbers)), **extra)
     Order.objects.filter(pk=order.pk).update(date_placed=placed_at, payment_method_code=payment)
-    FulfilmentGroup.objects.filter(order=order).update(created_at=placed_at)
+    # As checkout's payment_source_add does: the groups keep the method too.
+    FulfilmentGroup.objects.filter(order=order).update(created_at=placed_at, payment_method_code=payment)
     order.refresh_from_db()
     return order
 
