@@ -42,10 +42,11 @@ class FulfilmentGroup(models.Model):
     refunded_total = models.PositiveBigIntegerField(_("refunded (đồng)"), default=0)
     # The order's payment method and buyer, copied so the reports count
     # orders, buyers and cash payments from this table alone (joining
-    # every order of a year was most of their time). The buyer is a key,
-    # not an address: "user:<id>", or a hash of a guest's e-mail.
+    # every order of a year was most of their time). The buyer is a number,
+    # not an address: the user's id, or for a guest minus a hash of the
+    # e-mail (numbers count distinct far faster than text).
     payment_method_code = models.CharField(_("payment method"), max_length=32, blank=True, editable=False)
-    buyer_key = models.CharField(_("buyer"), max_length=72, blank=True, editable=False)
+    buyer_key = models.BigIntegerField(_("buyer"), null=True, blank=True, editable=False)
     collect_in_person = models.BooleanField(_("collected at the cooperative"), default=False)
     cash_received_at = models.DateTimeField(_("cash received at"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
@@ -81,11 +82,13 @@ class FulfilmentGroup(models.Model):
         return self.order.lines.filter(partner_id=self.partner_id)
 
     @staticmethod
-    def buyer_key_of(*, user_id, guest_email: str) -> str:
+    def buyer_key_of(*, user_id, guest_email: str) -> int | None:
         if user_id:
-            return f"user:{user_id}"
+            return user_id
         email = (guest_email or "").strip().lower()
-        return "guest:" + hashlib.sha256(email.encode()).hexdigest()[:32] if email else ""
+        if not email:
+            return None
+        return -(int(hashlib.sha256(email.encode()).hexdigest()[:15], 16) + 1)
 
     @property
     def pays_cash_on_delivery(self) -> bool:

@@ -16,9 +16,9 @@ def group_payment_and_buyer_fill(apps, schema_editor):
     for pk, code, user_id, guest_email in rows.iterator(chunk_size=2000):
         email = (guest_email or "").strip().lower()
         if user_id:
-            key = f"user:{user_id}"
+            key = user_id
         else:
-            key = "guest:" + hashlib.sha256(email.encode()).hexdigest()[:32] if email else ""
+            key = -(int(hashlib.sha256(email.encode()).hexdigest()[:15], 16) + 1) if email else None
         batch.append(FulfilmentGroup(pk=pk, payment_method_code=code or "", buyer_key=key))
         if len(batch) == 2000:
             FulfilmentGroup.objects.bulk_update(batch, ["payment_method_code", "buyer_key"])
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="fulfilmentgroup",
             name="buyer_key",
-            field=models.CharField(blank=True, editable=False, max_length=72, verbose_name="buyer"),
+            field=models.BigIntegerField(blank=True, editable=False, null=True, verbose_name="buyer"),
         ),
         migrations.AddField(
             model_name="fulfilmentgroup",
