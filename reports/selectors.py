@@ -189,6 +189,9 @@ class UnitRow:
 
 @dataclass
 class CooperativeRow:
+    """A cooperative under the report's unit; its activity leaves buyers
+    out (0): ``cooperative_report`` counts them."""
+
     cooperative: Cooperative
     approved: bool
     listed: bool
@@ -380,9 +383,10 @@ def _effective_groups(period: Period):
     )
 
 
-def _activity_aggregates(*, per_partner: bool = False) -> dict:
+def _activity_aggregates(*, per_partner: bool = False, buyers: bool = True) -> dict:
     """Activity of a set of groups, read from the groups alone (each keeps
-    its order's payment method and buyer)."""
+    its order's payment method and buyer). Without ``buyers`` they are not
+    counted (a sort less, where no one reads them)."""
     # An order without a recorded method is cash, as everywhere in the shop.
     cash = Q(payment_method_code__in=["cod", ""])
     if per_partner:
@@ -390,12 +394,14 @@ def _activity_aggregates(*, per_partner: bool = False) -> dict:
         orders, cod = Count("order_id"), Count("order_id", filter=cash)
     else:
         orders, cod = Count("order_id", distinct=True), Count("order_id", distinct=True, filter=cash)
-    return {
+    aggregates = {
         "orders": orders,
-        "buyers": Count("buyer_key", distinct=True),
         "gmv": Sum(F("merchandise_total") - F("refunded_total")),
         "cod_orders": cod,
     }
+    if buyers:
+        aggregates["buyers"] = Count("buyer_key", distinct=True)
+    return aggregates
 
 
 def _activity(row: dict | None) -> Activity:
@@ -404,7 +410,7 @@ def _activity(row: dict | None) -> Activity:
     orders, cod = row["orders"] or 0, row["cod_orders"] or 0
     return Activity(
         orders=orders,
-        buyers=row["buyers"] or 0,
+        buyers=row.get("buyers") or 0,
         gmv=int(row["gmv"] or 0),
         # Every order is paid one way: what is not cash was paid online.
         online_orders=orders - cod,
@@ -543,7 +549,9 @@ def unit_report(
         row["partner_id"]: row
         for row in groups.values("partner_id")
         .order_by("partner_id")
-        .annotate(**_activity_aggregates(per_partner=True))
+        # The cooperatives' rows show orders and GMV; their buyers are
+        # counted on each cooperative's own page.
+        .annotate(**_activity_aggregates(per_partner=True, buyers=False))
     }
     approved = {c.pk for c in cooperatives if c.status_then == Cooperative.Status.APPROVED}
     online = {c.pk for c in cooperatives if c.partner_id in listed and c.partner_id in by_partner}
