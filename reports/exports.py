@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperatives.models import LinkageModel
-
 from . import selectors
 from .periods import Period
 from .selectors import CooperativeReport, UnitReport
@@ -37,13 +35,6 @@ def yes_no(value: bool) -> str:
 
 def _month(day: datetime.date) -> str:
     return f"{day:%Y-%m}"
-
-
-def _tool_label(code: str) -> str:
-    try:
-        return str(LinkageModel.DigitalTool(code).label)
-    except ValueError:
-        return code
 
 
 # --- A unit's tables --------------------------------------------------------------
@@ -181,7 +172,7 @@ def linkage_model_rows(report: UnitReport) -> Rows:
                 yes_no(row.traceable_lots),
                 yes_no(row.sold_online),
                 yes_no(row.digital),
-                "; ".join(_tool_label(tool) for tool in row.declared_tools),
+                "; ".join(selectors.tool_label(tool) for tool in row.declared_tools),
             ]
         )
     return rows

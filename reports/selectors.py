@@ -87,6 +87,14 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def tool_label(code: str) -> str:
+    """A declared digital tool by its name; an unknown code as stored."""
+    try:
+        return str(LinkageModel.DigitalTool(code).label)
+    except ValueError:
+        return str(code)
+
+
 RATIO_INDICATORS = (
     Indicator.COMMUNES_WITH_COOPERATIVES,
     Indicator.COMMUNES_SELLING_ONLINE,
@@ -650,7 +658,7 @@ def unit_report(
     rows = []
     for row_unit in row_units:
         counted = {c.pk for c in tree.counted_communes_below(row_unit.pk)}
-        every = {c.pk for c in tree.communes_below(row_unit.pk)}
+        every = row_communes[row_unit.pk]
         own = [c for c in cooperatives if c.commune_id in every]
         own_models = [r for r in linkage_rows if any(c.commune_id in every for c in r.cooperatives_here)]
         row = UnitRow(

@@ -11,7 +11,6 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
-from cooperatives.models import LinkageModel
 from marketplace.money import format_vnd
 from reports import charts, selectors
 
@@ -65,11 +64,7 @@ def percent(value) -> str:
 
 @register.filter
 def tool_label(code) -> str:
-    """A declared digital tool by its name; an unknown code as stored."""
-    try:
-        return str(LinkageModel.DigitalTool(code).label)
-    except ValueError:
-        return str(code)
+    return selectors.tool_label(code)
 
 
 @register.filter

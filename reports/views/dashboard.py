@@ -49,7 +49,8 @@ def period_picker(period: Period | None, today) -> dict:
 
 
 class ReportPageMixin(ReportsAccessMixin):
-    """A report page of one unit for the period in the query."""
+    """A report page of one unit for the period in the query; each page
+    gives its ``figures(unit, period)``, a dict for its template."""
 
     def get_unit(self) -> AdministrativeUnit:
         # 404 outside the province, 403 outside a district reader's district.
@@ -73,9 +74,6 @@ class ReportPageMixin(ReportsAccessMixin):
         except InvalidPeriod as error:
             return self.render({**context, "period_error": str(error)}, status=400)
         return self.render({**context, "period": period, **self.figures(unit, period)})
-
-    def figures(self, unit: AdministrativeUnit, period: Period) -> dict:
-        raise NotImplementedError
 
 
 class UnitReportView(ReportPageMixin, View):

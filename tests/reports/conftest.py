@@ -32,6 +32,7 @@ N1 since 2024-09-01 and a stopped one in H3.
 
 import datetime
 import itertools
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -283,3 +284,12 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+def poppler(tool: str) -> str:
+    """The path of a poppler tool (pdftoppm, pdftotext, pdfinfo); the test is
+    skipped, saying why, where Debian's poppler-utils is missing."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} (Debian's poppler-utils) is not installed; CI installs it")
+    return path

@@ -3,7 +3,6 @@ and the exports a province officer downloads open."""
 
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,6 +13,8 @@ from openpyxl import load_workbook
 from marketplace.order import demo as orders_demo
 from reports.models import Indicator, IndicatorSnapshot
 from reports.selectors import RATIO_INDICATORS, province_unit
+
+from .conftest import poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +76,12 @@ def test_the_demo_s_xlsx_and_pdf_open(demo, officer, tmp_path):
     assert response.status_code == 200
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        pytest.skip("pdftoppm (Debian's poppler-utils) is not installed; CI installs it")
-    subprocess.run([pdftoppm, "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(
+        [poppler("pdftoppm"), "-r", "30", "-png", str(path), str(tmp_path / "page")], check=True, timeout=120
+    )
     assert sorted(tmp_path.glob("page*.png"))
     text = subprocess.run(
-        [shutil.which("pdftotext"), str(path), "-"], capture_output=True, check=True, timeout=60
+        [poppler("pdftotext"), str(path), "-"], capture_output=True, check=True, timeout=60
     ).stdout.decode()
     assert "Tỉnh Tuyên Quang" in text
     assert re.search(r"\d+/121", text)

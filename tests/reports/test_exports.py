@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -23,6 +22,8 @@ from reports.exports import COOPERATIVE_TABLES, TABLES
 from reports.pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH
 from reports.selectors import status_label
 from tests.factories import approved_cooperative, cooperative_staff_user, other_province_tree, user_with_role
+
+from .conftest import poppler
 
 YEAR = {"period": "2025"}
 
@@ -259,13 +260,6 @@ def test_control_characters_in_a_name_do_not_break_the_workbook(officer_client, 
 # --- The PDF ---------------------------------------------------------------------
 
 
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} (Debian's poppler-utils) is not installed; CI installs it")
-    return path
-
-
 def _pdf(client, unit, params=YEAR) -> bytes:
     response = client.get(unit_pdf(unit), params)
     assert response.status_code == 200, response.content[:300]
@@ -278,7 +272,7 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     run = subprocess.run(
-        [_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+        [poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
     )
     return run.stdout.decode("utf-8").replace("\u00a0", " ")
 
@@ -292,7 +286,7 @@ def _money_in(amount: str, text: str) -> bool:
 def _pages(pdf: bytes, tmp_path) -> int:
     path = tmp_path / "count.pdf"
     path.write_bytes(pdf)
-    run = subprocess.run([_poppler("pdfinfo"), str(path)], capture_output=True, check=True, timeout=60)
+    run = subprocess.run([poppler("pdfinfo"), str(path)], capture_output=True, check=True, timeout=60)
     return int(re.search(rb"^Pages:\s+(\d+)", run.stdout, re.MULTILINE)[1])
 
 
@@ -302,7 +296,7 @@ def test_the_pdf_renders_as_a4_pages(officer_client, world, tmp_path):
     path.write_bytes(pdf)
     dpi = 50
     subprocess.run(
-        [_poppler("pdftoppm"), "-r", str(dpi), "-png", str(path), str(tmp_path / "page")],
+        [poppler("pdftoppm"), "-r", str(dpi), "-png", str(path), str(tmp_path / "page")],
         check=True,
         capture_output=True,
         timeout=120,
@@ -368,7 +362,7 @@ def test_long_tables_run_over_pages_and_stay_inside_them(officer_client, world, 
     path = tmp_path / "bbox.pdf"
     path.write_bytes(pdf)
     run = subprocess.run(
-        [_poppler("pdftotext"), "-bbox", str(path), "-"], capture_output=True, check=True, timeout=60
+        [poppler("pdftotext"), "-bbox", str(path), "-"], capture_output=True, check=True, timeout=60
     )
     boxes = re.findall(
         r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', run.stdout.decode()
