@@ -272,6 +272,8 @@ class DestinationPage(Page):
             services.destination_engagement_record(
                 destination=self, channel=DestinationEngagement.Channel.VIEW, request=request
             )
+            # Served again from the page cache, the view is still recorded.
+            response.page_cache_on_hit = ("cms.services.destination_view_on_hit", [self.pk])
         return response
 
 

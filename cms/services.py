@@ -87,6 +87,18 @@ def destination_engagement_record(*, destination, channel: str, request, now=Non
     return True
 
 
+def destination_view_on_hit(request, response, destination_id) -> None:
+    """A view of a destination page served from the page cache, recorded as
+    a rendered one is (DestinationPage.serve)."""
+    from .models import DestinationEngagement, DestinationPage
+
+    destination_engagement_record(
+        destination=DestinationPage(pk=destination_id),
+        channel=DestinationEngagement.Channel.VIEW,
+        request=request,
+    )
+
+
 # --- Tourism officers and the province's review -----------------------------
 
 # The migration cms/0004_tourism_review makes the workflow under these names

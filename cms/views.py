@@ -77,3 +77,16 @@ def destination_share(request, page_id, network):
     # must not index the redirect (nor, through it, the share dialog).
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def page_serve(request, path):
+    """Wagtail's page view, with its pages kept for anonymous visitors
+    (marketplace.page_cache): they show product cards, so a product's change
+    renews them as a page's publication does."""
+    from wagtail import views as wagtail_views
+
+    from marketplace import page_cache
+
+    return page_cache.respond(
+        request, lambda: wagtail_views.serve(request, path), tags=[page_cache.CMS, page_cache.CATALOGUE]
+    )

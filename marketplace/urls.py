@@ -9,15 +9,20 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve as media_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.sitemaps import TourismSitemap
+from cms.views import page_serve
+from marketplace.health import liveness
 
 urlpatterns = [
+    # For the load balancer: answers without touching the database.
+    path("healthz/", liveness, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -52,10 +57,21 @@ urlpatterns += i18n_patterns(
     path("reports/", include("reports.urls")),
     # Share links of destinations: counted, then sent on to the network.
     path("", include("cms.urls")),
-    # Wagtail's catch-all comes last.
+    # Wagtail's catch-all comes last, its pages kept for anonymous visitors.
+    re_path(wagtail_urls.serve_pattern, page_serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
 
 if settings.DEBUG:
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+elif settings.SERVE_MEDIA:
+    # One node serving its own uploads (make serve-prod); several nodes
+    # share object storage, served from there (README, "Production").
+    urlpatterns = [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            media_serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ] + urlpatterns

@@ -10,8 +10,11 @@ from urllib.parse import unquote
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import ListView
+from oscar.apps.catalogue.signals import product_viewed
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
+
+from marketplace import page_cache
 
 from .. import selectors
 from ..forms import ProductFilterForm
@@ -24,7 +27,7 @@ Category = get_model("catalogue", "Category")
 PAGE_SIZE = 24
 
 
-class CatalogueView(ListView):
+class CatalogueView(page_cache.AnonymousPageCacheMixin, ListView):
     """All products on sale, filtered by origin, cooperative, category,
     OCOP rating and certification."""
 
@@ -46,6 +49,9 @@ class CatalogueView(ListView):
         # so a bad value still gives a list rather than an error page.
         self.form.is_valid()
         return super().get(request, *args, **kwargs)
+
+    def page_cache_tags(self):
+        return [page_cache.CATALOGUE]
 
     @staticmethod
     def filter_names():
@@ -97,10 +103,19 @@ class ProductCategoryView(CatalogueView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class ProductDetailView(OscarProductDetailView):
+class ProductDetailView(page_cache.AnonymousPageCacheMixin, OscarProductDetailView):
     """Oscar's product page (its basket form and redirects), with the
     product's origin, OCOP rating, certifications in force and a link to the
     trace page of the lot on sale."""
+
+    def page_cache_tags(self):
+        return [page_cache.product_tag(self.kwargs["pk"])]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Served again from the page cache, the view is still counted.
+        response.page_cache_on_hit = ("catalog.views.browse.product_view_count", [self.object.pk])
+        return response
 
     def get_object(self, queryset=None):
         if hasattr(self, "object"):
@@ -118,3 +133,15 @@ class ProductDetailView(OscarProductDetailView):
             certifications=area.valid_certifications if area is not None else [],
             **kwargs,
         )
+
+
+def product_view_count(request, response, product_id) -> None:
+    """A product page served from the page cache, counted as Oscar counts a
+    rendered one (analytics, the visitor's recently viewed products)."""
+    product_viewed.send(
+        sender=ProductDetailView,
+        product=Product(pk=product_id),
+        user=request.user,
+        request=request,
+        response=response,
+    )

@@ -162,9 +162,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cho-que")}
+# Whole pages kept for anonymous visitors (marketplace/page_cache.py), for
+# this many seconds at most. On by default only with a cache every process
+# shares: a per-process cache would never hear of another process's changes.
+_CACHE_SHARED = any(name in CACHES["default"]["BACKEND"] for name in ("redis", "memcache"))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if _CACHE_SHARED else 0)
 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Django serves MEDIA_ROOT itself only on a single node without a web server
+# or object storage in front (make serve-prod); DEBUG serves it anyway.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
