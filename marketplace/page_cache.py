@@ -208,6 +208,29 @@ def respond(request, render, *, tags):
     return response
 
 
+def remembered(name: str, tags, compute):
+    """``compute()``, kept in the cache under the versions of ``tags`` (and
+    SHOP): for what every visitor's page needs, signed in or not, such as the
+    catalogue's filter choices. Computed every time when the page cache is
+    off or the cache is down."""
+    if not enabled():
+        return compute()
+    try:
+        digest = hashlib.sha256("\n".join([name, *_versions([SHOP, *tags])]).encode()).hexdigest()
+        key = f"{KEY_PREFIX}:data:{digest}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("Page cache unreachable; computing %s", name)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Page cache unreachable; %s not stored", name)
+    return value
+
+
 class AnonymousPageCacheMixin:
     """For a class-based view: its GET pages are kept for anonymous
     visitors under the tags ``page_cache_tags()`` names."""

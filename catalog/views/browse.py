@@ -9,6 +9,7 @@ the page size.
 from urllib.parse import unquote
 
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils import timezone
 from django.views.generic import ListView
 from oscar.apps.catalogue.signals import product_viewed
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
@@ -42,9 +43,15 @@ class CatalogueView(page_cache.AnonymousPageCacheMixin, ListView):
         # Only the filter fields are read: ``page`` and anything else in the
         # query string is left to the paginator or ignored.
         data = request.GET if any(name in request.GET for name in self.filter_names()) else None
-        self.form = ProductFilterForm(
-            data, choices=selectors.storefront_filter_choices(), with_category=self.offers_category
+        # The filters are the catalogue's navigation: the same for every
+        # visitor until a product or the shop changes (and for the day, as
+        # ratings and certifications lapse).
+        choices = page_cache.remembered(
+            f"catalogue-filter-choices:{timezone.localdate()}",
+            [page_cache.CATALOGUE],
+            selectors.storefront_filter_choices,
         )
+        self.form = ProductFilterForm(data, choices=choices, with_category=self.offers_category)
         # Invalid fields are shown as errors and left out of the filters,
         # so a bad value still gives a list rather than an error page.
         self.form.is_valid()

@@ -273,3 +273,25 @@ def test_the_health_check_answers_without_the_database(client):
     assert len(queries) == 0
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_the_catalogue_filters_are_computed_once_until_the_shop_changes(
+    tea, units, django_capture_on_commit_callbacks
+):
+    member = user_with_role("Province officer", email="can.bo@example.vn")
+    signed_in = Client()
+    signed_in.force_login(member)
+    with CaptureQueriesContext(connection) as first:
+        signed_in.get(CATALOGUE)
+    with CaptureQueriesContext(connection) as second:
+        listing = signed_in.get(CATALOGUE)
+    # A signed-in visitor's list is rendered, but its filters are kept.
+    # Communes, cooperatives, categories, OCOP levels, certification schemes.
+    assert len(sql_run(second)) <= len(sql_run(first)) - 5
+    assert "Hợp tác xã Sơn Trà" in listing.content.decode()
+
+    other = approved_cooperative(legal_name="Hợp tác xã Phù Lưu", commune=units["02395"])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product("Cam sành", other, commune=units["02395"], price=40000)
+    renewed = signed_in.get(CATALOGUE).content.decode()
+    assert "Hợp tác xã Phù Lưu" in renewed
