@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: demo test test-e2e install install-dev translations messages lint serve
+.PHONY: demo test test-e2e install install-dev translations messages lint serve serve-prod
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ demo: install translations
 
 serve: install translations
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production on this machine: gunicorn, a Celery worker and Celery beat on
+# PostgreSQL and Redis (deploy/serve-prod says which variables it reads).
+# LOAD_DEMO=1 loads the demo's data first, to have something to look at.
+serve-prod: install translations
+	BIND=$${BIND:-$(HOST):$(PORT)} deploy/serve-prod
 
 lint: install-dev
 	$(BIN)/ruff check .
