@@ -162,13 +162,8 @@ def _from_entry(entry: dict, request) -> HttpResponse:
 
 
 def _storable(response) -> bool:
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and response.get("Content-Type", "").startswith("text/html")
-        # A view that says its page is personal is believed.
-        and "private" not in response.get("Cache-Control", "")
-    )
+    # A view that says its page is personal is believed.
+    return response.status_code == 200 and "private" not in response.get("Cache-Control", "")
 
 
 def respond(request, render, *, tags):
@@ -194,17 +189,18 @@ def respond(request, render, *, tags):
         response = render()
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-    if not _storable(response):
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return response
     entry = _entry(response)
-    try:
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.exception("Page cache unreachable; %s not stored", request.path)
-    # This visitor gets the stored page too, with its own token, and keeps
+    if _storable(response):
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Page cache unreachable; %s not stored", request.path)
+        response["X-Page-Cache"] = "miss"
+    # This visitor's forms get its own token, stored or not, and it keeps
     # the cookies its own request set.
     response.content = _fill(entry["body"], request).encode(response.charset)
-    response["X-Page-Cache"] = "miss"
     return response
 
 

@@ -295,3 +295,17 @@ def test_the_catalogue_filters_are_computed_once_until_the_shop_changes(
         make_product("Cam sành", other, commune=units["02395"], price=40000)
     renewed = signed_in.get(CATALOGUE).content.decode()
     assert "Hợp tác xã Phù Lưu" in renewed
+
+
+def test_a_page_not_stored_still_has_working_forms(tea):
+    """A page rendered for the cache but not kept (here: marked private by
+    its view) still carries the visitor's own token."""
+    visitor = Client(enforce_csrf_checks=True)
+    with mock.patch.object(page_cache, "_storable", return_value=False):
+        page = visitor.get(page_of(tea))
+    assert cache_state(page) is None
+    token = TOKEN.search(page.content.decode()).group(1)
+    added = visitor.post(
+        reverse("basket:add", kwargs={"pk": tea.pk}), {"quantity": 1, "csrfmiddlewaretoken": token}
+    )
+    assert added.status_code == 302
