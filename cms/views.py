@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -79,6 +80,7 @@ def destination_share(request, page_id, network):
     return response
 
 
+@transaction.non_atomic_requests
 def page_serve(request, path):
     """Wagtail's page view, with its pages kept for anonymous visitors
     (marketplace.page_cache): they show product cards, so a product's change

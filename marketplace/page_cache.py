@@ -37,11 +37,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, get_token
 from django.utils.crypto import get_random_string
+from django.utils.decorators import method_decorator
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -166,9 +167,20 @@ def _storable(response) -> bool:
     return response.status_code == 200 and "private" not in response.get("Cache-Control", "")
 
 
+def _in_request_transaction(render):
+    """``render()`` in the request's transaction (ATOMIC_REQUESTS), which
+    the cached views leave to this module so that a page served from the
+    cache opens no database connection at all."""
+    if not connection.settings_dict.get("ATOMIC_REQUESTS"):
+        return render
+    return transaction.atomic(using=connection.alias)(render)
+
+
 def respond(request, render, *, tags):
     """The page for ``request``: from the cache when it may be, else
-    ``render()``, stored for the next visitor when it may be."""
+    ``render()``, stored for the next visitor when it may be. The view is
+    marked ``non_atomic_requests``: its render runs in a transaction here."""
+    render = _in_request_transaction(render)
     if not enabled() or not _request_cacheable(request):
         return render()
     tags = [SHOP, *tags]
@@ -234,6 +246,7 @@ class AnonymousPageCacheMixin:
     def page_cache_tags(self) -> list[str]:
         raise NotImplementedError
 
+    @method_decorator(transaction.non_atomic_requests)
     def dispatch(self, request, *args, **kwargs):
         return respond(
             request, lambda: super(AnonymousPageCacheMixin, self).dispatch(request, *args, **kwargs),
