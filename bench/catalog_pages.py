@@ -5,23 +5,20 @@ a catalogue of the province's expected size (10,000 products, 20,000 lots,
 Run from the project's root, against a database of its own:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/choque_bench \\
-        .venv/bin/python bench/catalog_pages.py --products 10000 --lots 20000 --events 200000
+        .venv/bin/python bench/catalog_pages.py
 
 The database's name must contain "bench": it is created when missing, and
-with --reset dropped and created again. A database that holds products the
-benchmark did not make (codes not starting with "bench-", other than the
-demo's) is refused. Data of an earlier run of the same size is reused.
-
-The demo (load_demo) is loaded first, for its cooperatives and product
-classes; the bench rows are then bulk-inserted, events with their hash
-chain computed here, so every trace page verifies. Each page is requested
-with Django's test Client (no web server, no network), so the times are
-the server's own: view, templates and SQL.
+with --reset dropped and created again. The data is made by
+``manage.py load_bench --scale SCALE`` (the demo, then the bench rows:
+cooperatives, products with stock records, lots and their trace logs with
+verifying hash chains, orders, destination pages, the search index), which
+reuses the data of an earlier run of the same scale and refuses a database
+holding data of another scale or data it did not make. Each page is
+requested with Django's test Client (no web server, no network), so the
+times are the server's own: view, templates and SQL.
 """
 
 import argparse
-import datetime
-import io
 import os
 import random
 import statistics
@@ -29,33 +26,20 @@ import sys
 import tempfile
 import time
 import warnings
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/choque_bench"
-# Rows per INSERT: a trace event has 13 columns, so 2,000 rows stay far below
-# PostgreSQL's 65,535 parameters per statement while keeping round trips few.
-BATCH_SIZE = 2000
-CODE_PREFIX = "bench-"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--products", type=int, default=10_000)
-    parser.add_argument("--lots", type=int, default=20_000)
-    parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of every count, for quick runs")
+    parser.add_argument("--scale", type=float, default=1.0, help="load_bench's scale (0.1 for quick runs)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--reset", action="store_true", help="drop and create the bench database first")
-    parser.add_argument("--seed", type=int, default=20251)
+    parser.add_argument("--seed", type=int, default=20261202)
     args = parser.parse_args()
-    counts = {
-        name: max(1, round(getattr(args, name) * args.scale)) for name in ("products", "lots", "events")
-    }
-    if counts["lots"] < counts["products"] or counts["events"] < counts["lots"]:
-        parser.error("need at least one lot per product and one event per lot")
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     database_prepare(url, reset=args.reset)
@@ -64,12 +48,7 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    refuse_foreign_data()
-    if bench_counts() != counts:
-        if bench_counts()["products"]:
-            sys.exit("The bench database holds data of another size: run again with --reset.")
-        call_command("load_demo", verbosity=0, stdout=io.StringIO())
-        bench_data_insert(counts, random.Random(args.seed))
+    counts = bench_data_load(args.scale, args.seed)
     results = pages_measure(args.requests, random.Random(args.seed))
     report(results, counts, args)
     return 0
@@ -112,166 +91,20 @@ def django_setup(url: str) -> None:
     django.setup()
 
 
-def refuse_foreign_data() -> None:
-    from catalog.demo import DEMO_PRODUCTS
-    from catalog.models import Product
+def bench_data_load(scale: float, seed: int) -> dict[str, int]:
+    """The bench data of ``scale`` as ``manage.py load_bench`` makes it, or
+    finds it from an earlier run; its counts. Shared by every benchmark
+    here, so they measure the same data."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
 
-    ours = {spec.code for spec in DEMO_PRODUCTS}
-    foreign = Product.objects.exclude(code__startswith=CODE_PREFIX).exclude(code__in=ours)
-    if foreign.exists():
-        sys.exit("Refusing to run: the database holds products the benchmark did not make.")
+    from marketplace import benchdata
 
-
-def bench_counts() -> dict[str, int]:
-    from catalog.models import Lot, Product, TraceEvent
-
-    return {
-        "products": Product.objects.filter(code__startswith=CODE_PREFIX).count(),
-        "lots": Lot.objects.filter(product__code__startswith=CODE_PREFIX).count(),
-        "events": TraceEvent.objects.filter(lot__product__code__startswith=CODE_PREFIX).count(),
-    }
-
-
-def _spread(total: int, over: int) -> list[int]:
-    """``total`` items shared out as evenly as possible over ``over`` owners."""
-    share, extra = divmod(total, over)
-    return [share + (1 if index < extra else 0) for index in range(over)]
-
-
-def bench_data_insert(counts: dict[str, int], rng: random.Random) -> None:
-    from django.conf import settings
-    from django.db import transaction
-    from django.utils import timezone
-    from oscar.core.loading import get_model
-    from tqdm import tqdm
-
-    from catalog.models import Lot, Product, TraceEvent
-    from catalog.validators import gtin_check_digit
-    from cooperatives.models import Cooperative
-
-    ProductClass = get_model("catalogue", "ProductClass")
-    StockRecord = get_model("partner", "StockRecord")
-    classes = list(ProductClass.objects.order_by("slug"))
-    cooperatives = list(Cooperative.objects.approved().select_related("partner").order_by("pk"))
-    areas = {c.pk: list(c.raw_material_areas.select_related("commune").order_by("pk")) for c in cooperatives}
-    words = ["Cam sành", "Bưởi", "Chè Shan tuyết", "Mật ong", "Gạo nếp", "Bánh gai", "Măng khô", "Miến dong"]
-    kinds = ["planting", "care", "care", "harvest", "processing", "packing", "inspection", "shipping"]
-    now = timezone.now().replace(microsecond=0)
-    total = sum(counts.values())
-
-    with tqdm(total=total, desc="Bench rows", unit="row") as bar, transaction.atomic():
-        products, owners = [], []
-        for index in range(counts["products"]):
-            cooperative = cooperatives[index % len(cooperatives)]
-            area = areas[cooperative.pk][index % len(areas[cooperative.pk])]
-            rating = rng.choice([0, 0, 0, 3, 4, 5])
-            digits = f"8930001{index:05d}"
-            title = f"{words[index % len(words)]} {cooperative.commune.name} {index}"
-            products.append(
-                Product(
-                    code=f"{CODE_PREFIX}{index:06d}",
-                    title=title,
-                    slug=f"bench-product-{index}",
-                    structure=Product.STANDALONE,
-                    product_class=classes[index % len(classes)],
-                    description=f"<p>{title}: sản phẩm của bài đo hiệu năng.</p>",
-                    is_public=True,
-                    origin_commune=area.commune,
-                    raw_material_area=area,
-                    ocop_rating=rating,
-                    ocop_certificate_number=f"BENCH-{index}" if rating else "",
-                    ocop_year=2024 if rating else None,
-                    ocop_valid_until=datetime.date(2027, 8, 5) if rating else None,
-                    sales_unit="Hộp 500 g",
-                    net_weight_grams=500,
-                    season_months=[10, 11, 12],
-                    storage_instructions="Nơi khô ráo",
-                    shelf_life_days=365,
-                    gtin=digits + str(gtin_check_digit(digits)) if index % 2 == 0 else "",
-                )
-            )
-            owners.append((cooperative, area))
-        for start in range(0, len(products), BATCH_SIZE):
-            Product.objects.bulk_create(products[start : start + BATCH_SIZE])
-            bar.update(len(products[start : start + BATCH_SIZE]))
-
-        lots, in_stock = [], [0] * len(products)
-        lot_index = 0
-        for product_index, lot_count in enumerate(_spread(counts["lots"], len(products))):
-            cooperative, area = owners[product_index]
-            for _ in range(lot_count):
-                produced_on = (now - datetime.timedelta(days=rng.randint(5, 300))).date()
-                quantity = rng.randint(20, 500)
-                in_stock[product_index] += quantity
-                lots.append(
-                    Lot(
-                        code=f"BENCH-{lot_index:07d}",
-                        product=products[product_index],
-                        cooperative=cooperative,
-                        raw_material_area=area,
-                        produced_on=produced_on,
-                        best_before=produced_on + datetime.timedelta(days=365),
-                        quantity=quantity,
-                        quantity_available=quantity,
-                        unit="hộp",
-                        created_at=now,
-                    )
-                )
-                lot_index += 1
-        for start in range(0, len(lots), BATCH_SIZE):
-            Lot.objects.bulk_create(lots[start : start + BATCH_SIZE])
-            bar.update(len(lots[start : start + BATCH_SIZE]))
-
-        StockRecord.objects.bulk_create(
-            [
-                StockRecord(
-                    product=product,
-                    partner=owners[index][0].partner,
-                    partner_sku=product.code,
-                    price_currency=settings.OSCAR_DEFAULT_CURRENCY,
-                    price=Decimal(rng.randrange(30_000, 600_000, 1_000)),
-                    num_in_stock=in_stock[index],
-                )
-                for index, product in enumerate(products)
-            ],
-            batch_size=BATCH_SIZE,
-        )
-
-        batch = []
-        for lot, event_count in zip(lots, _spread(counts["events"], len(lots)), strict=True):
-            previous_hash = ""
-            # Events a day apart, the last one the day the lot was produced.
-            start = datetime.datetime.combine(lot.produced_on, datetime.time(1), tzinfo=datetime.UTC)
-            start -= datetime.timedelta(days=event_count - 1)
-            for sequence in range(1, event_count + 1):
-                event = TraceEvent(
-                    lot=lot,
-                    sequence=sequence,
-                    kind=kinds[(sequence - 1) % len(kinds)],
-                    occurred_at=start + datetime.timedelta(days=sequence - 1),
-                    place=lot.raw_material_area.name,
-                    actor=lot.cooperative.legal_name,
-                    note="Bước ghi nhận của bài đo hiệu năng.",
-                    input_product="Phân hữu cơ vi sinh" if sequence % len(kinds) == 2 else "",
-                    recorded_at=now,
-                    previous_hash=previous_hash,
-                )
-                # The same hash trace_event_append would store: the chain verifies.
-                event.hash = event.compute_hash()
-                previous_hash = event.hash
-                batch.append(event)
-                if len(batch) == BATCH_SIZE:
-                    TraceEvent.objects.bulk_create(batch)
-                    bar.update(len(batch))
-                    batch = []
-        if batch:
-            TraceEvent.objects.bulk_create(batch)
-            bar.update(len(batch))
-    # Fresh statistics, as autovacuum would have them in production.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    try:
+        call_command("load_bench", scale=scale, seed=seed)
+    except CommandError as error:
+        sys.exit(f"{error} (--reset starts again from an empty database)")
+    return benchdata.found_counts()
 
 
 def pages_measure(requests: int, rng: random.Random) -> dict[str, dict]:
@@ -279,9 +112,11 @@ def pages_measure(requests: int, rng: random.Random) -> dict[str, dict]:
     from django.urls import reverse
 
     from catalog.models import Lot, Product
+    from marketplace.benchdata.base import NUMBER_PREFIX, SLUG_PREFIX
 
-    product_ids = list(Product.objects.filter(code__startswith=CODE_PREFIX).values_list("pk", "slug"))
-    lot_codes = list(Lot.objects.filter(code__startswith="BENCH-").values_list("code", flat=True))
+    products = Product.objects.filter(code__startswith=SLUG_PREFIX, is_public=True)
+    product_ids = list(products.values_list("pk", "slug"))
+    lot_codes = list(Lot.objects.filter(code__startswith=NUMBER_PREFIX).values_list("code", flat=True))
 
     def product_path(pk, slug):
         return reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk})
@@ -326,6 +161,12 @@ def timed(call, *args, **kwargs) -> tuple[float, int, object]:
     return elapsed, len(captured.captured_queries), returned
 
 
+def queries_range(counts) -> str:
+    """The SQL query counts seen, as one number or "lowest–highest"."""
+    low, high = min(counts), max(counts)
+    return str(low) if low == high else f"{low}–{high}"
+
+
 def timings(times: list[float]) -> dict[str, float]:
     """The median and the 95th percentile (nearest rank) of ``times``."""
     ordered = sorted(times)
@@ -338,13 +179,12 @@ def timings(times: list[float]) -> dict[str, float]:
 def report(results: dict, counts: dict, args) -> None:
     out = sys.stdout
     out.write(
-        f"\n{counts['products']} products, {counts['lots']} lots, {counts['events']} trace events; "
-        f"{args.requests} requests per page\n\n"
+        f"\n{counts['products']} products, {counts['lots']} lots, {counts['trace_events']} trace events "
+        f"(load_bench --scale {args.scale:g}); {args.requests} requests per page\n\n"
     )
     out.write(f"{'page':<24}{'median ms':>11}{'p95 ms':>9}{'SQL queries':>13}  status\n")
     for name, result in results.items():
-        low, high = result["queries"]
-        queries = str(low) if low == high else f"{low}–{high}"
+        queries = queries_range(result["queries"])
         statuses = ",".join(str(status) for status in result["statuses"])
         out.write(f"{name:<24}{result['median']:>11.1f}{result['p95']:>9.1f}{queries:>13}  {statuses}\n")
 

@@ -3,7 +3,7 @@ context > body, unaccented, ranked with SearchRank) with trigram similarity
 for typos; on SQLite, the folded columns matched word by word and a
 Python trigram function, so the same behaviour holds on both."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -51,19 +51,93 @@ class Similarity(Func):
     output_field = FloatField()
 
 
-class Unaccent(Func):
-    function = "unaccent"
-
-
-def _search_vector(title: str, context: str, body: str):
-    """The entry's vector from the texts being written, so it goes into the
-    same INSERT or UPDATE as the row: a second UPDATE would leave a dead
-    copy of every row behind, and scans read through them."""
-    return (
-        SearchVector(Unaccent(Value(title)), weight="A", config="simple")
-        + SearchVector(Unaccent(Value(context)), weight="B", config="simple")
-        + SearchVector(Unaccent(Value(body)), weight="C", config="simple")
+def _entry_of(document) -> SearchEntry:
+    return SearchEntry(
+        kind=document.kind,
+        object_id=document.object_id,
+        language=document.language,
+        title=document.title[:255],
+        title_exact=text.exact(document.title)[:255],
+        title_folded=text.folded_words(document.title)[:255],
+        context=document.context,
+        context_folded=text.folded_words(document.context),
+        body=document.body,
+        body_folded=text.folded_words(document.body),
+        slug=document.slug[:255],
+        url=document.url[:500],
+        image=document.image[:500],
+        price=document.price,
+        in_stock=document.in_stock,
+        subtitle=document.subtitle[:255],
     )
+
+
+# The entry's columns a document writes, with their PostgreSQL types.
+_ENTRY_COLUMNS = (
+    ("kind", "varchar"), ("object_id", "bigint"), ("language", "varchar"), ("title", "varchar"),
+    ("title_exact", "varchar"), ("title_folded", "varchar"), ("context", "text"), ("context_folded", "text"),
+    ("body", "text"), ("body_folded", "text"), ("slug", "varchar"), ("url", "varchar"), ("image", "varchar"),
+    ("price", "bigint"), ("in_stock", "boolean"), ("subtitle", "varchar"),
+)  # fmt: skip
+_ENTRY_FIELDS = tuple(name for name, _type in _ENTRY_COLUMNS[2:])
+# The vector weighs the title above the context (category, origin,
+# cooperative, kind) above the body, unaccented, as the searches query it.
+_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('simple', COALESCE(unaccent(v.{column}), '')), '{weight}')"
+    for column, weight in (("title", "A"), ("context", "B"), ("body", "C"))
+)
+
+
+def _unnest(columns) -> str:
+    """``unnest(%s::type[], …) AS v(name, …)``: one array parameter per
+    column, so a statement stays the same size whatever the number of rows
+    (Django and psycopg would otherwise compile every value of a batch)."""
+    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in columns)
+    return f"unnest({arrays}) AS v({', '.join(name for name, _type in columns)})"
+
+
+def _entries_upsert_postgresql(entries: list[SearchEntry]) -> list[int]:
+    """Insert or replace the entries in one statement, their vector
+    computed from the same texts in it (a second UPDATE would leave a dead
+    copy of every row behind, and scans read through them); returns their
+    ids in the order given."""
+    names = [name for name, _type in _ENTRY_COLUMNS]
+    updated = [*names[2:], "updated_at", "search_vector"]
+    statement = (
+        f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(names)}, updated_at, search_vector) "
+        f"SELECT {', '.join(f'v.{name}' for name in names)}, now(), {_VECTOR_SQL} "
+        f"FROM {_unnest(_ENTRY_COLUMNS)} "
+        f"ON CONFLICT (kind, object_id) DO UPDATE SET {', '.join(f'{n} = EXCLUDED.{n}' for n in updated)} "
+        "RETURNING id, kind, object_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [[getattr(entry, name) for entry in entries] for name in names])
+        ids = {(kind, object_id): pk for pk, kind, object_id in cursor.fetchall()}
+    return [ids[(entry.kind, entry.object_id)] for entry in entries]
+
+
+_FACET_COLUMNS = (("entry_id", "bigint"), ("facet", "varchar"), ("value", "varchar"), ("label", "varchar"))
+
+
+def _facet_values_replace(entry_ids: list[int], rows: list[tuple]) -> None:
+    """The entries' facet values become ``rows`` (entry id, facet, value,
+    label)."""
+    if not _is_postgresql():
+        SearchFacetValue.objects.filter(entry__in=entry_ids).delete()
+        SearchFacetValue.objects.bulk_create(
+            SearchFacetValue(entry_id=entry_id, facet=facet, value=value, label=label)
+            for entry_id, facet, value, label in rows
+        )
+        return
+    table = SearchFacetValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE entry_id = ANY(%s::bigint[])", [entry_ids])
+        if rows:
+            names = ", ".join(name for name, _type in _FACET_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {_unnest(_FACET_COLUMNS)}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
 
 
 def _tsquery_text(word: str, others: list[str]) -> str:
@@ -82,51 +156,48 @@ class DatabaseBackend:
     # --- Writing ------------------------------------------------------------
 
     def index(self, documents) -> int:
-        """Create or replace the entries of ``documents``; returns how many."""
-        written, vocabulary = 0, set()
+        """Create or replace the entries of ``documents``; returns how many.
+        A batch is written in a fixed number of statements whatever its size
+        (the entries, then their facet values, then new words): written one
+        by one, a rebuild at the province's size managed some 60 entries a
+        second (bench/README.md)."""
+        # One entry per thing: if a thing comes twice, its last document wins.
+        latest = list({(document.kind, document.object_id): document for document in documents}.values())
+        if not latest:
+            return 0
+        entries = [_entry_of(document) for document in latest]
         with transaction.atomic():
-            for document in documents:
-                title = document.title[:255]
-                vector = (
-                    {"search_vector": _search_vector(title, document.context, document.body)}
-                    if _is_postgresql()
-                    else {}
-                )
-                entry, _created = SearchEntry.objects.update_or_create(
-                    kind=document.kind,
-                    object_id=document.object_id,
-                    defaults={
-                        **vector,
-                        "language": document.language,
-                        "title": title,
-                        "title_exact": text.exact(document.title)[:255],
-                        "title_folded": text.folded_words(document.title)[:255],
-                        "context": document.context,
-                        "context_folded": text.folded_words(document.context),
-                        "body": document.body,
-                        "body_folded": text.folded_words(document.body),
-                        "slug": document.slug[:255],
-                        "url": document.url[:500],
-                        "image": document.image[:500],
-                        "price": document.price,
-                        "in_stock": document.in_stock,
-                        "subtitle": document.subtitle[:255],
-                    },
-                )
-                entry.facet_values.all().delete()
-                SearchFacetValue.objects.bulk_create(
-                    SearchFacetValue(entry=entry, facet=name, value=value[:64], label=label[:255])
-                    for name, values in document.facets.items()
-                    for value, label in values
-                )
+            if _is_postgresql():
+                ids = _entries_upsert_postgresql(entries)
+            else:
+                # An upsert: an entry already there keeps its row (and id)
+                # and takes the new values in the same statement.
+                ids = [
+                    entry.pk
+                    for entry in SearchEntry.objects.bulk_create(
+                        entries,
+                        update_conflicts=True,
+                        unique_fields=["kind", "object_id"],
+                        update_fields=[*_ENTRY_FIELDS, "updated_at"],
+                    )
+                ]
+            facet_values = [
+                (entry_id, name, value[:64], label[:255])
+                for entry_id, document in zip(ids, latest, strict=True)
+                for name, values in document.facets.items()
+                for value, label in values
+            ]
+            _facet_values_replace(ids, facet_values)
+            vocabulary = set()
+            for entry in entries:
                 vocabulary.update(f"{entry.title_folded} {entry.context_folded}".split())
-                written += 1
             # Words of removed things stay: they only ever expand a typo to
             # a word that then matches nothing.
             SearchWord.objects.bulk_create(
-                (SearchWord(word=word) for word in vocabulary if len(word) <= 64), ignore_conflicts=True
+                (SearchWord(word=word) for word in sorted(vocabulary) if len(word) <= 64),
+                ignore_conflicts=True,
             )
-        return written
+        return len(entries)
 
     def remove(self, kind: str, ids) -> int:
         deleted, _details = SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()

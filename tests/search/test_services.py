@@ -215,6 +215,38 @@ def test_database_rebuild_command_without_an_engine(marketplace_db, settings):
     assert SearchEntry.objects.count() == 13
 
 
+def test_the_database_index_writes_a_batch_at_once_and_keeps_each_entry_in_place(marketplace_db):
+    """A rebuild at the province's size wrote entries one by one (60 a
+    second): a batch now takes as many statements as one document, and
+    writing the same things again replaces their entries instead of adding."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import sources
+    from search.backends.database import DatabaseBackend
+    from search.models import SearchFacetValue, SearchKind
+
+    documents = [document for kind in SearchKind.values for document in sources.documents(kind)]
+    backend = DatabaseBackend()
+    before = dict(SearchEntry.objects.values_list("pk", "title"))
+    facet_values = SearchFacetValue.objects.count()
+    with CaptureQueriesContext(connection) as one:
+        backend.index(documents[:1])
+    with CaptureQueriesContext(connection) as every:
+        assert backend.index(documents) == len(documents) == 13
+    assert len(every.captured_queries) == len(one.captured_queries)
+    assert dict(SearchEntry.objects.values_list("pk", "title")) == before
+    assert SearchFacetValue.objects.count() == facet_values
+
+    honey = next(d for d in documents if d.title == "Mật ong bạc hà")
+    honey.title, honey.facets = "Mật ong hoa rừng", {"ocop": [("3", "3")]}
+    backend.index([honey])
+    entry = SearchEntry.objects.get(kind=honey.kind, object_id=honey.object_id)
+    assert entry.pk in before and entry.title_folded == "mat ong hoa rung"
+    assert list(entry.facet_values.values_list("facet", "value")) == [("ocop", "3")]
+    assert titles("hoa rung") == ["Mật ong hoa rừng"]
+
+
 def test_one_refresh_per_document_and_transaction(marketplace_db, django_capture_on_commit_callbacks):
     """Placing an order saves a product's stock record and lots: one
     refresh of its document, not one per row."""

@@ -1,5 +1,3 @@
-import contextlib
-import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +7,7 @@ from catalog import demo as catalog_demo
 from cms import demo as cms_demo
 from cooperatives import demo as cooperatives_demo
 from marketplace import demo
+from marketplace.management.output import task_log_quiet
 from marketplace.order import demo as orders_demo
 from reports import demo as reports_demo
 from search import services as search_services
@@ -29,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is not allowed in this configuration (DEMO_DATA_ALLOWED is off).")
         quiet = options["verbosity"] == 0
         # Without a broker every task runs in-process and logs a line.
-        with _task_log_quiet(options["verbosity"] < 2):
+        with task_log_quiet(options["verbosity"] < 2):
             self._load(quiet=quiet)
 
     def _load(self, *, quiet: bool):
@@ -107,19 +106,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Tourism map: {settings.SITE_URL}/ban-do/")
         self.stdout.write(f"Province reports (province officer): {settings.SITE_URL}/reports/")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
-
-
-@contextlib.contextmanager
-def _task_log_quiet(quiet: bool):
-    """Without a broker the demo's tasks run in-process (the orders' e-mail
-    tasks, a thousand or so, sending nothing as the demo marks its e-mails
-    sent; the search index updates), each logging a line at INFO: those
-    lines are kept out of the output unless asked for with -v 2."""
-    logger = logging.getLogger("celery.app.trace")
-    level = logger.level
-    if quiet:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
