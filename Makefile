@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: demo test test-e2e install install-dev translations messages lint serve serve-prod
+.PHONY: demo test test-e2e install install-dev translations messages lint serve serve-prod bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ serve: install translations
 # LOAD_DEMO=1 loads the demo's data first, to have something to look at.
 serve-prod: install translations
 	BIND=$${BIND:-$(HOST):$(PORT)} deploy/serve-prod
+
+# The load benchmark against that production topology on 127.0.0.1 with
+# bench-scale data (bench/load.py; results in bench/RESULTS.md). Never run
+# by `make test`. BENCH_ARGS, e.g. "--scale 0.1 --duration 60".
+bench-load: install translations
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

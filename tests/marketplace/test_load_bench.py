@@ -222,6 +222,22 @@ class TestLoadedBenchData:
         assert "Demo data is loaded." not in out.getvalue()
         assert benchdata.found_counts() == benchdata.counts_for(SCALE)
 
+    def test_orders_of_the_load_benchmarks_guests_do_not_stop_a_reuse(self):
+        from oscar.test.factories import create_order
+
+        def order(number, guest_email):
+            # Oscar's factory makes a product of its own, which is not the point here.
+            made = create_order(number=number, guest_email=guest_email)
+            Product.objects.filter(pk__in=made.lines.values("product")).delete()
+
+        order("LOAD-1", f"load-1@{benchdata.LOAD_GUEST_DOMAIN}")
+        out = io.StringIO()
+        call_command("load_bench", scale=SCALE, verbosity=0, stdout=out)
+        assert "already there; reusing it" in out.getvalue()
+        order("REAL-1", "khach@gmail.com")
+        with pytest.raises(CommandError, match="REAL-1"):
+            call_command("load_bench", scale=SCALE, verbosity=0, stdout=io.StringIO())
+
     def test_another_scale_is_refused_and_nothing_changes(self):
         with pytest.raises(CommandError, match="another scale"):
             call_command("load_bench", scale=0.01, verbosity=0, stdout=io.StringIO())
