@@ -16,7 +16,15 @@ from typing import NamedTuple
 from django.conf import settings
 from oscar.core.loading import get_model
 
-from .base import BATCH_SIZE, MIN_PRODUCTS_PER_COOPERATIVE, SLUG_PREFIX, next_id, rows_write, spread
+from .base import (
+    BATCH_SIZE,
+    MIN_PRODUCTS_PER_COOPERATIVE,
+    SLUG_PREFIX,
+    next_id,
+    rows_write,
+    sequences_reset,
+    spread,
+)
 
 
 class ProductLine(NamedTuple):
@@ -263,3 +271,4 @@ def stock_records_write(products: list[BenchProduct]) -> None:
     ]
     for start in range(0, len(rows), BATCH_SIZE):
         rows_write(StockRecord, rows[start : start + BATCH_SIZE])
+    sequences_reset(StockRecord)
