@@ -15,6 +15,8 @@ import shutil
 
 import pytest
 
+from tests.marketplace.conftest import localstripe_url  # noqa: F401  (the journeys pay by card)
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -61,3 +63,105 @@ def phone(browser):
     )
     yield page
     context.close()
+
+
+# --- The journeys: the demo site, a phone and a desktop ---------------------
+
+DESKTOP = {"width": 1366, "height": 768}
+DEVICES = {
+    "phone": {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": DESKTOP},
+}
+# Pages load in a few hundred milliseconds here; a step that takes longer
+# than this is a failure, not a slow machine.
+STEP_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory, request):
+    from tests.e2e import demo_site as site_module
+
+    stripe_url = request.getfixturevalue("localstripe_url")
+    site = site_module.build(tmp_path_factory.mktemp("demo-site"), stripe_url)
+    process = site_module.serve(site)
+    yield site
+    site_module.stop(process)
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request):
+    return request.param
+
+
+class Visitor:
+    """One person's browser tab at the test's device size: its own cookies,
+    the screenshots of its key screens, the requests it was refused (nothing
+    outside the site loads) and the script errors its pages raised."""
+
+    def __init__(self, context, site, shots_dir, role, counter):
+        self.context = context
+        self.site = site
+        self.page = context.new_page()
+        self.page.set_default_timeout(STEP_TIMEOUT_MS)
+        self.shots_dir = shots_dir
+        self.role = role
+        self._counter = counter
+        self.outside_requests = []
+        self.script_errors = []
+        self.page.route("**/*", self._only_the_site)
+        self.page.on("pageerror", lambda error: self.script_errors.append(f"{self.page.url}: {error}"))
+
+    def _only_the_site(self, route):
+        if route.request.url.startswith(self.site.url):
+            route.continue_()
+        else:
+            self.outside_requests.append((route.request.resource_type, route.request.url))
+            route.abort()
+
+    def goto(self, path, *, status=200):
+        response = self.page.goto(self.site.url + path if path.startswith("/") else path)
+        assert response.status == status, f"{path} -> {response.status}"
+        return response
+
+    def shot(self, name):
+        """Saves the whole page as test-artifacts/e2e/<test>/<device>/NN-<role>-<name>.png."""
+        self._counter[0] += 1
+        self.shots_dir.mkdir(parents=True, exist_ok=True)
+        path = self.shots_dir / f"{self._counter[0]:02d}-{self.role}-{name}.png"
+        self.page.screenshot(path=path, full_page=True)
+
+    def log_in_shop(self, login, password):
+        self.goto("/shop/accounts/login/")
+        self.page.locator("#id_login-username").fill(login)
+        self.page.locator("#id_login-password").fill(password)
+        self.page.locator("[name=login_submit]").click()
+        self.page.wait_for_load_state()
+        assert "/accounts/login/" not in self.page.url, "the shop login was refused"
+
+    def log_in_cms(self, username, password):
+        self.goto("/cms/login/")
+        self.page.locator("#id_username").fill(username)
+        self.page.locator("#id_password").fill(password)
+        self.page.locator("form [type=submit]").first.click()
+        self.page.wait_for_load_state()
+        assert "/login/" not in self.page.url, "the CMS login was refused"
+
+
+@pytest.fixture
+def visitor(browser, demo_site, device, request):
+    """visitor("buyer") opens a new tab for that person at the device size."""
+    from tests.e2e.demo_site import ARTIFACTS
+
+    shots_dir = ARTIFACTS / request.node.originalname / device
+    shutil.rmtree(shots_dir, ignore_errors=True)
+    contexts = []
+    counter = [0]
+
+    def open_tab(role):
+        context = browser.new_context(locale="vi-VN", **DEVICES[device])
+        contexts.append(context)
+        return Visitor(context, demo_site, shots_dir, role, counter)
+
+    yield open_tab
+    for context in contexts:
+        context.close()
