@@ -105,6 +105,11 @@ def mail_text(message: email.message.Message) -> str:
     """The plain-text body of a message, decoded."""
     for part in message.walk():
         if part.get_content_type() == "text/plain":
+            # Django sends Vietnamese as 8bit, which the file backend writes
+            # as text and message_from_string keeps as text: only base64 and
+            # quoted-printable bodies are encoded.
+            if part.get("Content-Transfer-Encoding", "").lower() not in ("base64", "quoted-printable"):
+                return part.get_payload()
             return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
     return ""
 
