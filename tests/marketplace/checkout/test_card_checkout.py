@@ -72,6 +72,27 @@ def test_the_buyer_pays_comes_back_and_finds_one_paid_order(client, card_checkou
     assert Order.objects.count() == 1
 
 
+def test_a_signed_in_buyer_pays_by_card_and_finds_the_order_in_the_account(client, shop, stripe_settings):
+    # A signed-in buyer's checkout keeps no guest e-mail: the order used to
+    # fail on coming back from Stripe (NULL into Oscar's guest_email).
+    client.force_login(shop["buyer"])
+    checkout_to_payment(client, shop, [(shop["tea"], 1), (shop["oranges"], 1)], guest_email=None)
+    choose_payment(client, "stripe")
+    place_order(client)
+    checkout = CardCheckout.objects.get()
+    payment, _intent = intent_of(checkout.order_number)
+    buyer_pays(payment)
+
+    response = client.get(url("card-return", checkout))
+
+    assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get(number=checkout.order_number)
+    assert order.user == shop["buyer"] and order.guest_email == ""
+    assert order.fulfilment_groups.count() == 2
+    account = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
+    assert account.status_code == 200 and order.number in text(account)
+
+
 def test_the_buyer_closes_the_browser_after_paying_and_the_webhook_places_the_order(
     card_checkout, stripe_settings, django_capture_on_commit_callbacks
 ):
