@@ -70,8 +70,14 @@ test: install-dev translations
 # Browser tests in a session of their own: their live server empties the
 # database after each test, which must not touch the rest of the suite.
 # Screenshots and traces, when a test saves them, go to test-artifacts/.
-test-e2e: install-dev
+test-e2e: install-dev node_modules/axe-core/axe.min.js
 	$(BIN)/pytest tests/e2e
+
+# axe-core, which the accessibility tests inject into each page, at the
+# version package-lock.json pins (npm from Debian; the site needs no Node).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 # Collects new strings into locale/vi (needs GNU gettext; only for those
 # who add strings). Translate them, then `make translations`.

@@ -48,12 +48,16 @@ class GatewayForm(OscarGatewayForm):
     """Oscar's first checkout step, usable without JavaScript: Oscar's script
     disables the password for a guest, but without it the browser would
     refuse the guest's form for an empty "required" password. The form
-    itself still asks a returning customer for it."""
+    itself still asks a returning customer for it. Oscar's template shows
+    the password box beside the returning customer's choice with no label of
+    its own, so the box carries its name for screen readers."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         password = self.fields["password"]
-        password.widget = _PasswordInputNotRequiredInBrowser(attrs=password.widget.attrs)
+        password.widget = _PasswordInputNotRequiredInBrowser(
+            attrs={**password.widget.attrs, "aria-label": password.label}
+        )
 
 
 # --- The shipping address, as a Vietnamese address ---------------------------
