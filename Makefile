@@ -71,7 +71,7 @@ test: install-dev translations
 # database after each test, which must not touch the rest of the suite.
 # Screenshots and traces, when a test saves them, go to test-artifacts/.
 test-e2e: install-dev node_modules/axe-core/axe.min.js
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest tests/e2e $(E2E_ARGS)
 
 # axe-core, which the accessibility tests inject into each page, at the
 # version package-lock.json pins (npm from Debian; the site needs no Node).
