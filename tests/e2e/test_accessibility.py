@@ -2,9 +2,9 @@
 checks at phone and desktop size: no critical or serious violation (every
 form field labelled, images with alt text, enough colour contrast, valid
 lists and ARIA) on the home page, the shop, a product, a trace page, a
-destination and the map, the checkout as a guest up to the payment step, and
-the province's reports; in Vietnamese and, for the home page and the shop, in
-English.
+destination and the map, the basket and the checkout as a guest up to the
+payment step, and the province's reports; in Vietnamese and, for the home
+page and the shop, in English.
 
 axe-core comes from the npm registry at the version package-lock.json pins
 (`make test-e2e` runs `npm ci`); it is injected into each page as it is
@@ -133,6 +133,10 @@ def walk_guest_checkout(guest, device, check):
     # The product page again, with the message saying it is in the basket.
     expect(page.get_by_role("status").first).to_be_visible()
     check("product-added")
+
+    guest.goto("/shop/basket/")
+    expect(page.get_by_role("spinbutton").first).to_be_visible()
+    check("basket")
 
     guest.goto("/shop/checkout/")
     check("checkout-who")
