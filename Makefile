@@ -27,6 +27,7 @@ install-dev: $(VENV)/.dev-installed
 # Compiled with Babel, so no GNU gettext is needed on the machine.
 translations: $(VENV)/.runtime-installed
 	$(BIN)/pybabel --quiet compile --domain django --directory locale --statistics
+	$(BIN)/pybabel --quiet compile --domain django --directory locale-oscar --statistics
 
 # Sets everything up on the embedded default (SQLite, eager tasks, database
 # search) and serves the demo at http://127.0.0.1:8000/.
