@@ -60,6 +60,9 @@ def first_visit(visitor, role, path):
     tab = visitor(role)
     finished = []
     tab.page.on("requestfinished", lambda request: finished.append(request))
+    # A request that fails (a missing icon's 404 page) costs bytes for nothing.
+    tab.failed = []
+    tab.page.on("response", lambda response: response.status >= 400 and tab.failed.append(response.url))
     tab.goto(path)
     tab.page.wait_for_load_state("networkidle")
     entries = tab.page.evaluate(
@@ -114,6 +117,7 @@ def test_the_shop_and_a_product_are_light_on_a_first_visit(visitor):
 
     assert PLAUSIBLE_MINIMUM < shop_bytes < FIRST_VISIT_LIMIT
     assert PLAUSIBLE_MINIMUM < product_bytes < FIRST_VISIT_LIMIT
+    assert shop.failed == product.failed == []
 
 
 # Every stylesheet's @font-face sources, resolved against the stylesheet's
