@@ -103,6 +103,18 @@ def add_to_basket(v, title):
     expect(page.get_by_role("status").first).to_have_text(f"{title} đã được thêm vào giỏ hàng của bạn.")
 
 
+def add_from_the_results(v, shot, title, price, cooperative, district):
+    """Opens a product from the search results, checks its page and puts it
+    in the basket; returns the page's address and the stock it showed."""
+    results(v.page).get_by_role("link", name=title).click()
+    v.page.wait_for_load_state()
+    url = v.page.url
+    stock = product_page(v, title, price, cooperative, district)
+    v.shot(shot)
+    add_to_basket(v, title)
+    return url, stock
+
+
 def empty_the_basket(v):
     """The demo buyer's basket is kept on the server between visits: a
     journey stopped halfway (or a person trying the demo) leaves lines in it,
@@ -244,12 +256,9 @@ def test_buyer_searches_filters_and_buys_from_two_cooperatives(demo_site, visito
     v.shot("filtered-yen-son")
     yen_son_results = page.url
 
-    results(page).get_by_role("link", name=GREEN_TEA).click()
-    page.wait_for_load_state()
-    green_tea_url = page.url
-    green_tea_stock = product_page(v, GREEN_TEA, GREEN_TEA_PRICE, SU_ANH, YEN_SON)
-    v.shot("product-green-tea")
-    add_to_basket(v, GREEN_TEA)
+    green_tea_url, green_tea_stock = add_from_the_results(
+        v, "product-green-tea", GREEN_TEA, GREEN_TEA_PRICE, SU_ANH, YEN_SON
+    )
 
     # Back to the results: the other district instead.
     page.goto(yen_son_results)
@@ -259,12 +268,9 @@ def test_buyer_searches_filters_and_buys_from_two_cooperatives(demo_site, visito
     choose_district(v, device, NA_HANG)
     expect(results(page).get_by_role("link", name=GREEN_TEA)).to_have_count(0)
     v.shot("filtered-na-hang")
-    results(page).get_by_role("link", name=SHAN_TEA).click()
-    page.wait_for_load_state()
-    shan_tea_url = page.url
-    shan_tea_stock = product_page(v, SHAN_TEA, SHAN_TEA_PRICE, SON_TRA, NA_HANG)
-    v.shot("product-shan-tea")
-    add_to_basket(v, SHAN_TEA)
+    shan_tea_url, shan_tea_stock = add_from_the_results(
+        v, "product-shan-tea", SHAN_TEA, SHAN_TEA_PRICE, SON_TRA, NA_HANG
+    )
 
     # The basket: a line per tea, the delivery of each cooperative.
     v.goto("/shop/basket/")
