@@ -12,7 +12,6 @@ skipped with that reason printed.
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -26,6 +25,7 @@ from oscar.core.loading import get_model
 
 from tests.catalog.test_storefront import make_product
 from tests.factories import administrative_tree, approved_cooperative
+from tests.marketplace.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # Redis databases of this test alone, so its worker takes no other test's tasks.
@@ -46,12 +46,6 @@ pytestmark = [
 def redis_url(database: int) -> str:
     base = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0]
     return f"{base}/{database}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str, **headers):

@@ -12,7 +12,6 @@ files the tests can read; card payments go to localstripe.
 import email
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.marketplace.conftest import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "test-artifacts" / "e2e"
@@ -36,12 +37,6 @@ PLATFORM_ADMIN = ("quantri", "quan-tri-cho-que")
 
 STRIPE_SECRET_KEY = "sk_test_choque_e2e"
 STRIPE_PUBLISHABLE_KEY = "pk_test_choque_e2e"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url(workdir: Path) -> tuple[str, bool]:

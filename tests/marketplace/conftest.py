@@ -18,7 +18,8 @@ SERVER = (
 STARTUP_SECONDS = 20
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port no one listens on, on 127.0.0.1 (for the servers tests start)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -27,7 +28,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def localstripe_url():
     pytest.importorskip("localstripe", reason="localstripe is not installed (requirements-dev.txt)")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
