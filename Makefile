@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: demo test test-e2e install install-dev translations messages lint serve serve-prod bench-load
+.PHONY: demo test test-e2e install install-dev translations messages lint audit serve serve-prod bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,12 +56,22 @@ bench-load: install translations
 lint: install-dev
 	$(BIN)/ruff check .
 
-# Sets up what the suite needs and runs all of it: lint, Django's checks,
-# missing migrations, then pytest. DATABASE_URL and CELERY_BROKER_URL, when
+# Known advisories in every installed package (deploy/audit-dependencies),
+# with pip-audit from a virtualenv of its own. Where no advisory data can be
+# reached it says so and checks only the version floors.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/bin/pip-audit: | $(BIN)/python
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+audit: install-dev $(AUDIT_VENV)/bin/pip-audit
+	$(AUDIT_VENV)/bin/python deploy/audit-dependencies $(BIN)/python
+
+# Sets up what the suite needs and runs all of it: the dependency audit,
+# lint, Django's checks, missing migrations, then pytest. DATABASE_URL and CELERY_BROKER_URL, when
 # set, choose PostgreSQL and a real broker (see .ci/run). E2E=0 leaves out
 # the browser tests.
 E2E ?= 1
-test: install-dev translations
+test: install-dev translations audit
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(MANAGE) makemigrations --check --dry-run
