@@ -110,12 +110,16 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # django-csp: its system checks catch settings of its old format.
+    "csp",
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header, on every response (marketplace/csp.py).
+    "marketplace.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,6 +310,62 @@ PAYMENT_PROVIDERS = [
     "marketplace.payments.providers.CashOnDelivery",
     "marketplace.payments.providers.StripeCard",
 ]
+
+# --- Content-Security-Policy (django-csp) -----------------------------------
+
+# Active everywhere (development, the demo, the browser tests, production),
+# so a page that needs more than this fails where it is written.
+# Scripts: the site's own files and Stripe.js only; no inline script, event
+# handler attribute or javascript: address, and no eval. Oscar's inline
+# start-up script is replaced by static/js/oscar-init.js
+# (templates/oscar/base_no_inline_script.html). No nonces: whole pages are
+# cached for anonymous visitors (marketplace/page_cache.py), and a nonce
+# would be served to every visitor of the cached page.
+# Styles: inline style attributes and <style> blocks stay allowed (the
+# templates and Leaflet set styles inline); an injected style cannot run
+# code, which is what this policy is about.
+# Stripe's hosts are those Stripe documents for Stripe.js and Elements; its
+# origin is STRIPE_JS_URL's, so a local stand-in (localstripe) is allowed too.
+_STRIPE_JS_ORIGIN = "/".join(STRIPE_JS_URL.split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _STRIPE_JS_ORIGIN, "https://*.js.stripe.com"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # data: for Bootstrap's inline SVG icons; the maps' OpenStreetMap tiles.
+        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org", "https://*.stripe.com"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", _STRIPE_JS_ORIGIN, "https://api.stripe.com"],
+        # Stripe's card field and 3-D Secure; videos embedded in Wagtail pages.
+        "frame-src": [
+            "'self'",
+            _STRIPE_JS_ORIGIN,
+            "https://*.js.stripe.com",
+            "https://hooks.stripe.com",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://www.facebook.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # As X_FRAME_OPTIONS: only Wagtail's preview frames the site's pages.
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Added to the policy of the back office only (marketplace/csp.py says why):
+# Wagtail's admin and Oscar's dashboard run inline scripts and Wagtail's
+# compiles templates with `new Function`; Wagtail shows Gravatar pictures,
+# previews uploads from blob: addresses and asks releases.wagtail.io for
+# its latest version. Django's admin needs none of it and is not listed.
+CONTENT_SECURITY_POLICY_BACK_OFFICE = {
+    "PATH_PREFIXES": ["/cms/", "/shop/dashboard/"],
+    "DIRECTIVES": {
+        "script-src": ["'unsafe-inline'", "'unsafe-eval'"],
+        "img-src": ["blob:", "https://www.gravatar.com"],
+        "connect-src": ["https://releases.wagtail.io"],
+    },
+}
 
 # --- Background work --------------------------------------------------------
 

@@ -110,6 +110,9 @@ class Visitor:
         self.script_errors = []
         self.page.route("**/*", self._only_the_site)
         self.page.on("pageerror", lambda error: self.script_errors.append(f"{self.page.url}: {error}"))
+        # What the Content-Security-Policy blocked (marketplace/csp.py) is a
+        # script error too: the page needed something its policy forbids.
+        self.page.on("console", self._policy_violation)
 
     def _only_the_site(self, route):
         if route.request.url.startswith(self.site.url):
@@ -117,6 +120,10 @@ class Visitor:
         else:
             self.outside_requests.append((route.request.resource_type, route.request.url))
             route.abort()
+
+    def _policy_violation(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.script_errors.append(f"{self.page.url}: {message.text}")
 
     def goto(self, path, *, status=200):
         response = self.page.goto(self.site.url + path if path.startswith("/") else path)
