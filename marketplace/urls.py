@@ -55,6 +55,8 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     # The province's indicators (province officers and platform admins).
     path("reports/", include("reports.urls")),
+    # Two-step verification: set up, give a code (marketplace/twofactor).
+    path("accounts/2fa/", include("marketplace.twofactor.urls")),
     # Share links of destinations: counted, then sent on to the network.
     path("", include("cms.urls")),
     # Wagtail's catch-all comes last, its pages kept for anonymous visitors.

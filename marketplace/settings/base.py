@@ -6,6 +6,7 @@ default: a SQLite file, tasks run eagerly in-process and the database search
 backend, so the demo needs no service.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -112,6 +113,11 @@ INSTALLED_APPS = [
     "taggit",
     # django-csp: its system checks catch settings of its old format.
     "csp",
+    # Sign-in protection: login throttling and one-time codes (marketplace/twofactor).
+    "marketplace.twofactor.apps.TwoFactorConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 SITE_ID = 1
@@ -126,11 +132,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the sessions that have passed a one-time code (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, which say why a session ended.
+    "marketplace.twofactor.middleware.StaffSessionExpiryMiddleware",
+    "marketplace.twofactor.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -196,6 +209,9 @@ STORAGES = {
 # --- Accounts ---------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while the account or the address is locked
+    # out, before a password is even checked.
+    "marketplace.twofactor.throttling.LoginThrottleBackend",
     # Buyers and cooperative staff sign in with their e-mail address (Oscar),
     # officers may also use their user name (Wagtail admin).
     "oscar.apps.customer.auth_backends.EmailBackend",
@@ -209,6 +225,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/shop/accounts/"
+
+# Login throttling (django-axes), on every login form: the shop's, the
+# dashboard's, Wagtail's and Django admin's. Failures are counted per
+# account and per address separately, so one account guessed from many
+# addresses and many accounts tried from one address are both stopped.
+# Five in a row, then fifteen minutes: enough for a mistyped password,
+# far too few for guessing. Many phones share one address on Vietnamese
+# mobile networks (carrier NAT), so a lock by address is kept short.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "marketplace.twofactor.throttling.login_account_key"
+AXES_CLIENT_IP_CALLABLE = "marketplace.twofactor.throttling.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "marketplace.twofactor.views.login_locked_out"
+# Proxies in front of the web process that append to X-Forwarded-For (see
+# marketplace/twofactor/throttling.py): none for runserver; production.py
+# counts deploy/'s nginx.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# One-time codes (django-otp, TOTP). Required of platform admins and
+# province officers where TWO_FACTOR_REQUIRED is on (production.py); off
+# here because the demo's published accounts and the browser tests log
+# officers in without a phone. Anyone may turn it on for their account.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Chợ Quê"
+
+# Back-office sessions (staff, officers, admins) are shorter than buyers'
+# (Django's two weeks): they end after an hour without a request, long
+# enough to write a destination page in Wagtail without losing it, and
+# eight hours after login (one working day), so a computer left signed in
+# at the commune office is not still signed in the next morning.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=60 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=8 * 60 * 60)
 
 # --- Languages, time, money -------------------------------------------------
 

@@ -61,3 +61,11 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 DEMO_DATA_ALLOWED = False
+
+# Platform admins and province officers give a one-time code after their
+# password (marketplace/twofactor).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+# deploy/nginx.conf appends the visitor's address to X-Forwarded-For; one
+# more with a TLS balancer in front of it, 0 for gunicorn facing visitors
+# directly (marketplace/twofactor/throttling.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

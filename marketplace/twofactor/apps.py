@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TwoFactorConfig(AppConfig):
+    """Sign-in protection: login throttling (django-axes), one-time codes
+    (django-otp TOTP) for the roles that run the platform, and shorter
+    sessions for back-office users. No models of its own: the devices are
+    django-otp's, the login attempts django-axes'."""
+
+    name = "marketplace.twofactor"
+    label = "twofactor"
+    verbose_name = _("Sign-in protection")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .services import staff_session_restart
+
+        # Logging in again on a session that is still open keeps its data
+        # (Django only cycles the key), so the clocks start again here.
+        user_logged_in.connect(
+            lambda sender, request, user, **kwargs: staff_session_restart(session=request.session),
+            weak=False,
+            dispatch_uid="twofactor_staff_session_restart",
+        )
