@@ -48,6 +48,8 @@ urlpatterns += i18n_patterns(
     path("shop/dashboard/ledger/", include("marketplace.ledger.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.shipping.dashboard.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.order.dashboard.urls")),
+    # The privacy notice, and the account's privacy pages among Oscar's.
+    path("", include("marketplace.privacy.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("trace/", include("catalog.trace_urls")),
     # One search over products, cooperatives and destinations; the shop's

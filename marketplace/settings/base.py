@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "marketplace.apps.MarketplaceConfig",
     "marketplace.ledger.apps.LedgerConfig",
     "marketplace.payments.apps.PaymentsConfig",
+    "marketplace.privacy.apps.PrivacyConfig",
     "cooperatives.apps.CooperativesConfig",
     "cms.apps.CmsConfig",
     "reports.apps.ReportsConfig",
@@ -461,6 +462,8 @@ LOGGING = {
 DEMO_PROVINCE_CODE = "08"
 # load_demo creates users with published passwords; production turns it off.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
+# Where buyers write about their personal data (the privacy notice names it).
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", default="privacy@choque.example")
 
 # Oscar's templates get their thumbnails from the catalogue's renditions.
 OSCAR_THUMBNAILER = "catalog.images.RenditionThumbnailer"
