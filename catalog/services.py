@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.audit import services as audit
+
 from .models import Lot, LotAllocation, LotScanCount, OcopRatingReminder, Product, TraceEvent
 
 StockRecord = get_model("partner", "StockRecord")
@@ -54,8 +56,10 @@ def lot_create(
     best_before: datetime.date | None = None,
     raw_material_area=None,
     code: str | None = None,
+    created_by=None,
 ) -> Lot:
-    """Record a lot of one of the cooperative's own products and put it on sale."""
+    """Record a lot of one of the cooperative's own products and put it on
+    sale; ``created_by`` (None: the platform's own data) is in the audit log."""
     if (
         cooperative.partner_id is None
         or not StockRecord.objects.filter(product=product, partner_id=cooperative.partner_id).exists()
@@ -77,7 +81,12 @@ def lot_create(
         )
         lot.full_clean()
         lot.save()
-        stock_record_sync(product=product, partner=cooperative.partner)
+        available = stock_record_sync(product=product, partner=cooperative.partner)
+        audit.record(
+            action=audit.Action.STOCK_ADJUSTED, actor=created_by, subject=lot,
+            subject_label=f"{lot.code} · {product.title}",
+            changes={"lot_quantity": [None, quantity], "stock_for_sale": [available - quantity, available]},
+        )  # fmt: skip
     return lot
 
 
@@ -245,13 +254,21 @@ def lot_recall(*, lot: Lot, reason: str, recalled_by) -> Lot:
         )
         if lot.status == Lot.Status.RECALLED:
             raise ValidationError(_("This lot is already under recall."))
+        previous_status = lot.status
         lot.status = Lot.Status.RECALLED
         lot.recall_reason = reason
         lot.recalled_at = timezone.now()
         lot.recalled_by = recalled_by
         lot.save(update_fields=["status", "recall_reason", "recalled_at", "recalled_by"])
+        changes = {"status": [previous_status, lot.status], "recall_reason": [None, reason]}
         if lot.cooperative.partner_id:
-            stock_record_sync(product=lot.product, partner=lot.cooperative.partner)
+            available = stock_record_sync(product=lot.product, partner=lot.cooperative.partner)
+            withdrawn = lot.quantity_available if previous_status == Lot.Status.OPEN else 0
+            changes["stock_for_sale"] = [available + withdrawn, available]
+        audit.record(
+            action=audit.Action.LOT_RECALLED, actor=recalled_by, subject=lot,
+            subject_label=f"{lot.code} · {lot.product.title}", changes=changes,
+        )  # fmt: skip
         task_enqueue_on_commit(lot_recall_notify_buyers_task, lot.pk)
     return lot
 

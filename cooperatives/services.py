@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace import roles
+from marketplace.audit import services as audit
 from marketplace.sanitize import sanitize_rich_text
 from marketplace.services import task_enqueue_on_commit
 
@@ -186,6 +187,7 @@ def cooperative_approve(*, cooperative: Cooperative, approved_by) -> Cooperative
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         if cooperative.status == Cooperative.Status.APPROVED:
             return cooperative
+        previous_status = cooperative.status
         if cooperative.status == Cooperative.Status.REJECTED:
             raise ValidationError(
                 _("A rejected application cannot be approved; the cooperative applies again.")
@@ -205,11 +207,17 @@ def cooperative_approve(*, cooperative: Cooperative, approved_by) -> Cooperative
         cooperative.approved_at = timezone.now()
         cooperative.full_clean()
         cooperative.save()
+        audit.record(
+            action=audit.Action.COOPERATIVE_APPROVED, actor=approved_by, subject=cooperative,
+            changes={"status": [previous_status, cooperative.status]},
+        )  # fmt: skip
         task_enqueue_on_commit(cooperative_decision_email_task, cooperative.pk)
     return cooperative
 
 
-def _decision_with_reason(*, cooperative, required_status, new_status, reason, missing_reason, wrong_status):
+def _decision_with_reason(
+    *, cooperative, required_status, new_status, reason, missing_reason, wrong_status, by, audit_action
+):
     """Move a cooperative from ``required_status`` to ``new_status`` for a
     stated reason, and e-mail it the decision once committed. Call inside a
     transaction."""
@@ -221,10 +229,15 @@ def _decision_with_reason(*, cooperative, required_status, new_status, reason, m
     cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     if cooperative.status != required_status:
         raise ValidationError(wrong_status)
+    previous_reason = cooperative.rejection_reason
     cooperative.status = new_status
     cooperative.rejection_reason = reason
     cooperative.full_clean()
     cooperative.save()
+    audit.record(
+        action=audit_action, actor=by, subject=cooperative,
+        changes={"status": [required_status, new_status], "rejection_reason": [previous_reason, reason]},
+    )  # fmt: skip
     task_enqueue_on_commit(cooperative_decision_email_task, cooperative.pk)
     return cooperative
 
@@ -239,6 +252,8 @@ def cooperative_reject(*, cooperative: Cooperative, rejected_by, reason: str) ->
             reason=reason,
             missing_reason=_("Give the reason for the rejection."),
             wrong_status=_("Only an application that is waiting can be rejected."),
+            by=rejected_by,
+            audit_action=audit.Action.COOPERATIVE_REJECTED,
         )
 
 
@@ -253,6 +268,8 @@ def cooperative_suspend(*, cooperative: Cooperative, suspended_by, reason: str) 
             reason=reason,
             missing_reason=_("Give the reason for the suspension."),
             wrong_status=_("Only an approved cooperative can be suspended."),
+            by=suspended_by,
+            audit_action=audit.Action.COOPERATIVE_SUSPENDED,
         )
         if cooperative.partner:
             staff_group = Group.objects.get(name=roles.COOPERATIVE_STAFF)

@@ -46,6 +46,8 @@ urlpatterns += i18n_patterns(
     path("shop/dashboard/cooperative/", include("catalog.dashboard.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.ledger.cooperative_urls")),
     path("shop/dashboard/ledger/", include("marketplace.ledger.urls")),
+    # Platform admins only: who changed what (marketplace.audit).
+    path("shop/dashboard/audit/", include("marketplace.audit.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.shipping.dashboard.urls")),
     path("shop/dashboard/cooperative/", include("marketplace.order.dashboard.urls")),
     # The privacy notice, and the account's privacy pages among Oscar's.

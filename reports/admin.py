@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import DistrictReportViewer, IndicatorSnapshot, Target
 
 
@@ -7,6 +8,17 @@ from .models import DistrictReportViewer, IndicatorSnapshot, Target
 class TargetAdmin(admin.ModelAdmin):
     list_display = ("indicator", "threshold_percent", "starts_on", "deadline", "source_document")
     list_filter = ("indicator",)
+
+    # Through the services, so the audit log has every change made here too.
+    def save_model(self, request, obj, form, change):
+        services.target_save(target=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.target_delete(target=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            services.target_delete(target=target, by=request.user)
 
 
 @admin.register(IndicatorSnapshot)

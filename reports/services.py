@@ -1,4 +1,5 @@
-"""Changes the reports make: monthly snapshots of the indicators."""
+"""Changes the reports make: monthly snapshots of the indicators, and the
+plan's targets as the province edits them."""
 
 import datetime
 from collections.abc import Callable
@@ -7,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cooperatives.models import AdministrativeUnit
+from marketplace.audit import services as audit
 
 from . import selectors
-from .models import Indicator, IndicatorSnapshot
+from .models import Indicator, IndicatorSnapshot, Target
 from .periods import Period
 
 
@@ -131,3 +133,33 @@ def snapshot_last_month() -> int:
     """The month that just ended (the beat task's work)."""
     today = _today()
     return snapshots_take(period=Period.month(today.year, today.month).previous())
+
+
+TARGET_AUDITED_FIELDS = ("indicator", "threshold_percent", "starts_on", "deadline", "source_document", "note")
+
+
+def target_save(*, target: Target, by) -> Target:
+    """Create or change a target of the plan; the audit log keeps who did
+    it and each field's old and new value."""
+    with transaction.atomic():
+        stored = Target.objects.select_for_update().filter(pk=target.pk).first() if target.pk else None
+        before = audit.instance_values(stored, TARGET_AUDITED_FIELDS)
+        target.full_clean()
+        target.save()
+        changes = audit.field_changes(before, audit.instance_values(target, TARGET_AUDITED_FIELDS))
+        if stored is None or changes:
+            audit.record(
+                action=audit.Action.TARGET_CREATED if stored is None else audit.Action.TARGET_CHANGED,
+                actor=by, subject=target, changes=changes,
+            )  # fmt: skip
+    return target
+
+
+def target_delete(*, target: Target, by) -> None:
+    """Delete a target; the audit log keeps what it was."""
+    with transaction.atomic():
+        audit.record(
+            action=audit.Action.TARGET_DELETED, actor=by, subject=target,
+            changes=audit.field_changes(audit.instance_values(target, TARGET_AUDITED_FIELDS), {}),
+        )  # fmt: skip
+        target.delete()

@@ -149,6 +149,7 @@ class LotCreateView(CooperativeStaffMixin, ServiceFormMixin, FormView):
             unit=data["unit"],
             raw_material_area=data["raw_material_area"],
             code=data["code"] or None,
+            created_by=self.request.user,
         )
 
     def get_success_url(self):

@@ -20,12 +20,14 @@ from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from marketplace.audit import services as audit
 from marketplace.ledger.models import LedgerEntry
 from marketplace.ledger.services import ledger_record_order, ledger_record_refund
 from marketplace.money import to_dong
 from marketplace.payments.models import StripePayment
 from marketplace.payments.providers import payment_provider
 from marketplace.payments.services import (
+    PaymentUnavailable,
     stripe_payment_capture,
     stripe_payment_refresh,
     stripe_payment_release,
@@ -97,7 +99,15 @@ def card_checkout_start(
         checkout.state, checkout.failure_message = State.WAITING, ""
         checkout.save()
     email = user.email if user.is_authenticated else guest_email
-    start = provider.start(order_number=order_number, total=total, email=email or "")
+    try:
+        start = provider.start(order_number=order_number, total=total, email=email or "")
+    except PaymentUnavailable:
+        # The provider was not reached: with no payment opened before,
+        # nothing waits to be placed (the reconciliation would otherwise
+        # reopen this basket a day later, even after a cash order from it).
+        if not StripePayment.objects.filter(order_number=order_number).exists():
+            CardCheckout.objects.filter(pk=checkout.pk, state=State.WAITING).update(state=State.ABANDONED)
+        raise
     return checkout, start
 
 
@@ -244,6 +254,17 @@ def order_refund(*, order, partner=None, amount: int | None = None, by=None, rea
     for partner_id, share in plan:
         seller = Partner.objects.get(pk=partner_id)
         with transaction.atomic():
+            # Recorded before the money moves: if the log cannot be written,
+            # nothing is refunded rather than a refund going unrecorded.
+            audit.record(
+                action=audit.Action.REFUND_ISSUED, actor=by, subject=order,
+                subject_label=f"{order.number} · {seller.name}",
+                changes={
+                    "refundable": [left.get(partner_id, 0), left.get(partner_id, 0) - share],
+                    "refunded": [None, share], "payment_method": [None, provider.code],
+                    "reason": [None, reason],
+                },
+            )  # fmt: skip
             provider.refund(
                 order_number=order.number, amount=share, partner=seller, created_by=by, reason=reason
             )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from marketplace.audit import services as audit
 from marketplace.money import to_dong
 
 from .models import LedgerAccount, LedgerEntry, Settlement
@@ -112,4 +113,9 @@ def settlement_create(*, account: LedgerAccount, reference: str, created_by=None
             account=account, reference=reference, amount=total, created_by=created_by
         )
         open_entries.update(settlement=settlement)
+        audit.record(
+            action=audit.Action.SETTLEMENT_RECORDED, actor=created_by, subject=settlement,
+            subject_label=f"{account.partner.name} · {reference}",
+            changes={"open_balance": [total, 0], "amount": [None, total], "reference": [None, reference]},
+        )  # fmt: skip
     return settlement

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's defaults, overridden below)
 
 from cooperatives.dashboard.access import cooperative_staff_access
+from marketplace.audit.access import audit_access
 from marketplace.ledger.access import ledger_access
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     # take precedence over Oscar's and Wagtail's.
     "marketplace.apps.MarketplaceConfig",
     "marketplace.ledger.apps.LedgerConfig",
+    "marketplace.audit.apps.AuditConfig",
     "marketplace.payments.apps.PaymentsConfig",
     "marketplace.privacy.apps.PrivacyConfig",
     "cooperatives.apps.CooperativesConfig",
@@ -522,6 +524,12 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
         "icon": "fas fa-file-invoice-dollar",
         "url_name": "ledger:statement-list",
         "access_fn": ledger_access,
+    },
+    {
+        "label": _("Audit log"),
+        "icon": "fas fa-history",
+        "url_name": "audit:event-list",
+        "access_fn": audit_access,
     },
 ]
 

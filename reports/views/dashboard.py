@@ -7,6 +7,7 @@ from the query, find the unit and render. A period the user typed wrong is
 answered with 400 and the reason on the page, never with an error page.
 """
 
+from django.contrib import messages
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,7 +19,7 @@ from django.views.generic import CreateView, ListView, UpdateView, View
 
 from cooperatives.models import AdministrativeUnit
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import TargetForm
 from ..models import Target
 from ..periods import CUSTOM, InvalidPeriod, Period
@@ -178,6 +179,12 @@ class TargetEditMixin(ReportsAccessMixin, SuccessMessageMixin):
         return _("Target saved: %(target)s. The reports measure against it from now on.") % {
             "target": self.object
         }
+
+    def form_valid(self, form):
+        # Saved by the service, which records the change in the audit log.
+        self.object = services.target_save(target=form.instance, by=self.request.user)
+        messages.success(self.request, self.get_success_message(form.cleaned_data))
+        return redirect(self.get_success_url())
 
 
 class TargetCreateView(TargetEditMixin, CreateView):

@@ -13,6 +13,13 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
 
     name = "marketplace.dashboard.catalogue"
 
+    def ready(self):
+        super().ready()
+        # Stock records edited by hand are recorded in the audit log.
+        from .views import ProductCreateUpdateView
+
+        self.product_createupdate_view = ProductCreateUpdateView
+
     def configure_permissions(self):
         super().configure_permissions()
         for url_name, permissions in self.permissions_map.items():
