@@ -339,7 +339,7 @@ def product_save_for_cooperative(
     write happens in one transaction, so a refused image or field leaves the
     product as it was."""
     from marketplace.sanitize import sanitize_rich_text
-    from marketplace.uploads import validate_image_upload
+    from marketplace.uploads import clean_image_upload
 
     ProductImage = get_model("catalogue", "ProductImage")
 
@@ -357,7 +357,7 @@ def product_save_for_cooperative(
         raise ValidationError({"price": _("Enter the price in whole đồng, 0 or more.")})
     if image is not None:
         try:
-            validate_image_upload(image)
+            image = clean_image_upload(image)
         except ValidationError as error:
             raise ValidationError({"image": error.error_list}) from error
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from marketplace.uploads import validate_document_upload, validate_image_upload
+from marketplace.uploads import image_without_metadata, validate_document_upload, validate_image_upload
 
 from .models import AdministrativeUnit, Cooperative, CooperativeDocument
 from .services import ApplicantAccount, unidecode_vietnamese
@@ -280,6 +280,11 @@ class CooperativeApplicationForm(forms.ModelForm):
             first_name=self.cleaned_data["account_first_name"],
             last_name=self.cleaned_data["account_last_name"],
         )
+
+    def clean_logo(self):
+        # Checked by the field's validator; stored without its metadata.
+        logo = self.cleaned_data.get("logo")
+        return image_without_metadata(logo) if logo else logo
 
     def details(self) -> dict:
         """The cooperative's model field values, for the service."""

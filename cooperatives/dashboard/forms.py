@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from marketplace.uploads import validate_image_upload
+from marketplace.uploads import clean_image_upload
 
 from ..models import AdministrativeUnit, Certification, Cooperative, LinkageModel, RawMaterialArea
 
@@ -44,7 +44,7 @@ class CooperativeProfileForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
-            validate_image_upload(logo, max_bytes=2 * 1024 * 1024)
+            return clean_image_upload(logo, max_bytes=2 * 1024 * 1024)
         return logo
 
 

@@ -25,6 +25,7 @@ from oscar.test.factories import (
 
 from catalog import services as catalog_services
 from cooperatives.models import Certification, Cooperative, CooperativeDocument, LinkageModel, RawMaterialArea
+from marketplace.audit.models import AuditEvent
 from tests.factories import administrative_tree, approved_cooperative
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,8 @@ OBJECT_URLS = {
 # staff and province officers only), given A's objects where they apply.
 PLATFORM_URLS = {
     "ledger:settle": lambda w: {"pk": ledger_account_of(w["a"]).pk},
+    # A's approval, as the audit log recorded it (platform admins only).
+    "audit:event-detail": lambda w: {"pk": AuditEvent.objects.filter(subject_id=str(w["a"].pk)).first().pk},
     "ledger:order-refund": lambda w: {"number": w["order_a"].number},
     "cooperatives:review-detail": lambda w: {"pk": w["a"].pk},
     "cooperatives:review-approve": lambda w: {"pk": w["a"].pk},
