@@ -10,6 +10,9 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import page_cache
+        from celery.signals import task_failure
+
+        from . import page_cache, services
 
         page_cache.connect()
+        task_failure.connect(services.task_failure_keep, dispatch_uid="marketplace-task-failure-keep")

@@ -12,8 +12,10 @@ from .models import SearchKind
 logger = logging.getLogger(__name__)
 
 
-class SearchEngineUnavailable(Exception):
-    """Elasticsearch could not be reached or refused a write."""
+class SearchEngineUnavailable(ConnectionError):
+    """Elasticsearch could not be reached or refused a write. An OSError,
+    as marketplace.services counts outages: a refresh that raises it is
+    kept and run again later."""
 
 
 def elasticsearch_configured() -> bool:

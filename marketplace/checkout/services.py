@@ -27,6 +27,7 @@ from marketplace.money import to_dong
 from marketplace.payments.models import StripePayment
 from marketplace.payments.providers import payment_provider
 from marketplace.payments.services import (
+    PaymentUnavailable,
     stripe_payment_capture,
     stripe_payment_refresh,
     stripe_payment_release,
@@ -98,7 +99,15 @@ def card_checkout_start(
         checkout.state, checkout.failure_message = State.WAITING, ""
         checkout.save()
     email = user.email if user.is_authenticated else guest_email
-    start = provider.start(order_number=order_number, total=total, email=email or "")
+    try:
+        start = provider.start(order_number=order_number, total=total, email=email or "")
+    except PaymentUnavailable:
+        # The provider was not reached: with no payment opened before,
+        # nothing waits to be placed (the reconciliation would otherwise
+        # reopen this basket a day later, even after a cash order from it).
+        if not StripePayment.objects.filter(order_number=order_number).exists():
+            CardCheckout.objects.filter(pk=checkout.pk, state=State.WAITING).update(state=State.ABANDONED)
+        raise
     return checkout, start
 
 

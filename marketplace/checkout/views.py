@@ -21,7 +21,7 @@ from oscar.apps.payment.exceptions import RedirectRequired, UnableToTakePayment
 from oscar.core.loading import get_model
 
 from marketplace.payments.providers import payment_provider, payment_providers
-from marketplace.payments.services import stripe_payment_start
+from marketplace.payments.services import PaymentUnavailable, stripe_payment_start
 
 from . import services
 from .forms import PaymentMethodForm
@@ -139,6 +139,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             )  # fmt: skip
         except ValidationError as error:
             raise UnableToTakePayment(" ".join(error.messages)) from error
+        except PaymentUnavailable as error:
+            raise UnableToTakePayment(str(error)) from error
         raise RedirectRequired(
             reverse("checkout:card-payment", kwargs={"order_number": checkout.order_number})
         )

@@ -9,6 +9,7 @@ retried request never charges twice.
 """
 
 import logging
+from contextlib import contextmanager
 
 import stripe
 from django.conf import settings
@@ -52,6 +53,25 @@ _EVENT_STATUSES = {
     "payment_intent.payment_failed": Status.FAILED,
     "payment_intent.canceled": Status.CANCELED,
 }
+
+
+class PaymentUnavailable(Exception):
+    """The payment provider cannot be reached (or answers with its own
+    error): nothing was asked of it or charged. The message is for the buyer."""
+
+
+@contextmanager
+def _unavailable_when_unreachable():
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.APIError) as error:
+        logger.warning("Stripe unreachable, card payment not started: %s", error)
+        raise PaymentUnavailable(
+            _(
+                "Card payments cannot be taken right now; nothing was charged. "
+                "Try again in a few minutes, or choose cash on delivery."
+            )
+        ) from error
 
 
 def stripe_client() -> stripe.StripeClient:
@@ -102,7 +122,9 @@ def stripe_payment_start(*, order_number: str, total, email: str = "") -> tuple[
     while the payment was still open, the intent's amount follows it."""
     amount = stripe_amount(total)
     client = stripe_client()
-    with transaction.atomic():
+    # Raises PaymentUnavailable when Stripe cannot be reached, with the
+    # payment's row as it was.
+    with _unavailable_when_unreachable(), transaction.atomic():
         # The lock makes concurrent starts for one order wait for each other.
         payment = StripePayment.objects.select_for_update().filter(order_number=order_number).first()
         if payment is not None and payment.status == Status.CANCELED and not payment.amount_refunded:

@@ -182,10 +182,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cho-que")}
+if "redis" in CACHES["default"]["BACKEND"]:
+    # With Redis down or unreachable a page renders uncached
+    # (marketplace/page_cache.py): every cache call misses instead of
+    # raising (marketplace/cache_backends.py), and gives up within a
+    # second, not waiting on the system's connect timeout.
+    CACHES["default"]["BACKEND"] = "marketplace.cache_backends.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 # Whole pages kept for anonymous visitors (marketplace/page_cache.py), for
 # this many seconds at most. On by default only with a cache every process
 # shares: a per-process cache would never hear of another process's changes.
-_CACHE_SHARED = any(name in CACHES["default"]["BACKEND"] for name in ("redis", "memcache"))
+_CACHE_SHARED = any(name in CACHES["default"]["BACKEND"].lower() for name in ("redis", "memcache"))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if _CACHE_SHARED else 0)
 
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
@@ -434,6 +441,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request publishes once (marketplace.services.FAIL_FAST) and keeps the
+# task in the database if Redis does not answer; an unreachable host must
+# fail that one try within seconds too, not hang on the connect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 
 # --- E-mail -----------------------------------------------------------------
 
