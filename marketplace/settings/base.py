@@ -415,17 +415,20 @@ CONTENT_SECURITY_POLICY = {
 }
 # Added to the policy of the back office only (marketplace/csp.py says why):
 # Wagtail's admin and Oscar's dashboard run inline scripts and Wagtail's
-# compiles templates with `new Function`; Wagtail shows Gravatar pictures,
-# previews uploads from blob: addresses and asks releases.wagtail.io for
-# its latest version. Django's admin needs none of it and is not listed.
+# compiles templates with `new Function`; Wagtail previews uploads from
+# blob: addresses. Django's admin needs none of it and is not listed.
 CONTENT_SECURITY_POLICY_BACK_OFFICE = {
     "PATH_PREFIXES": ["/cms/", "/shop/dashboard/"],
     "DIRECTIVES": {
         "script-src": ["'unsafe-inline'", "'unsafe-eval'"],
-        "img-src": ["blob:", "https://www.gravatar.com"],
-        "connect-src": ["https://releases.wagtail.io"],
+        "img-src": ["blob:"],
     },
 }
+# Wagtail's admin would ask Gravatar for each officer's picture (sending a
+# hash of their e-mail address to another company) and releases.wagtail.io
+# for news of upgrades: the back office loads nothing from other sites.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Background work --------------------------------------------------------
 

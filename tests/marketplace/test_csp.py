@@ -190,6 +190,10 @@ def test_only_the_back_office_may_run_inline_scripts(client, db):
         response = client.get(path)
         assert response.status_code == 200, f"{path} -> {response.status_code}"
         assert "'unsafe-inline'" in directives(response)["script-src"], path
+    # Nothing of the back office comes from another site (Gravatar, Wagtail's news).
+    cms_home = client.get("/cms/")
+    assert "gravatar.com" not in cms_home.content.decode()
+    assert "releases.wagtail.io" not in cms_home["Content-Security-Policy"]
     # Oscar's dashboard still starts its pages (menus, tables) with its script.
     assert "oscar.dashboard.init(" in client.get("/shop/dashboard/").content.decode()
 
