@@ -365,6 +365,10 @@ def product_save_for_cooperative(
         product.description = sanitize_rich_text(product.description)
         product.structure = Product.STANDALONE
         product.parent = None
+        # Oscar reads a product without UPC back as "" (NullCharField), and
+        # the uniqueness check would then find every other product without
+        # one: no UPC is None, which is never a duplicate.
+        product.upc = product.upc or None
         # The slug is made from the title when the product is first saved.
         product.full_clean(exclude=["slug"])
         product.save()

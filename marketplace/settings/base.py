@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
-    "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
+    "marketplace.dashboard.users.apps.UsersDashboardConfig",
     "marketplace.dashboard.orders.apps.OrdersDashboardConfig",
     "marketplace.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",

@@ -15,10 +15,12 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
 
     def ready(self):
         super().ready()
-        # Stock records edited by hand are recorded in the audit log.
-        from .views import ProductCreateUpdateView
+        # Stock records edited by hand are recorded in the audit log; the
+        # list's bulk actions take whole-number ids only.
+        from .views import ProductCreateUpdateView, ProductListView
 
         self.product_createupdate_view = ProductCreateUpdateView
+        self.product_list_view = ProductListView
 
     def configure_permissions(self):
         super().configure_permissions()

@@ -1,5 +1,6 @@
 from oscar.apps.dashboard.catalogue import views
 
+from ..bulk import WholeNumberSelectionMixin
 from .formsets import StockRecordFormSet
 
 
@@ -11,3 +12,7 @@ class ProductCreateUpdateView(views.ProductCreateUpdateView):
     app, which is not forked, so a module here is not found by get_class."""
 
     stockrecord_formset = StockRecordFormSet
+
+
+class ProductListView(WholeNumberSelectionMixin, views.ProductListView):
+    """Oscar's product list, its bulk actions refusing ids that are no number."""
