@@ -13,14 +13,18 @@ class TwoFactorConfig(AppConfig):
     verbose_name = _("Sign-in protection")
 
     def ready(self):
+        import time
+
         from django.contrib.auth.signals import user_logged_in
 
-        from .services import staff_session_restart
+        from .services import session_start
 
         # Logging in again on a session that is still open keeps its data
         # (Django only cycles the key), so the clocks start again here.
         user_logged_in.connect(
-            lambda sender, request, user, **kwargs: staff_session_restart(session=request.session),
+            lambda sender, request, user, **kwargs: session_start(
+                session=request.session, user=user, now=time.time()
+            ),
             weak=False,
-            dispatch_uid="twofactor_staff_session_restart",
+            dispatch_uid="twofactor_session_start",
         )

@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from .selectors import path_is_back_office, user_has_two_factor, user_is_back_office, user_must_use_two_factor
-from .services import staff_session_expired
+from .services import SESSION_BACK_OFFICE, SESSION_HAS_DEVICE, session_flag, staff_session_expired
 
 # Always reachable half-signed-in: leaving, and the code pages themselves.
 _OPEN_URL_NAMES = {"logout", "wagtailadmin_logout"}
@@ -31,7 +31,9 @@ class StaffSessionExpiryMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user_is_back_office(user)
+            and session_flag(
+                session=request.session, key=SESSION_BACK_OFFICE, user=user, compute=user_is_back_office
+            )
             and staff_session_expired(session=request.session, now=time.time())
         ):
             logout(request)
@@ -51,7 +53,9 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified() and not _is_open(request):
-            if user_has_two_factor(user):
+            if session_flag(
+                session=request.session, key=SESSION_HAS_DEVICE, user=user, compute=user_has_two_factor
+            ):
                 return _redirect_keeping_next("twofactor:verify", request)
             if path_is_back_office(request.path_info) and user_must_use_two_factor(user):
                 return _redirect_keeping_next("twofactor:setup", request)

@@ -9,6 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 # Session keys of the staff session clocks (seconds since the epoch).
 SESSION_STARTED = "staff_session_started"
 SESSION_SEEN = "staff_session_seen"
+# Whether the user works in a back office, and has a confirmed device.
+SESSION_BACK_OFFICE = "staff_session_back_office"
+SESSION_HAS_DEVICE = "twofactor_has_device"
 # The last-seen time is written at most this often: writing it on every
 # request would save the session on every page view for a precision no one
 # needs (the idle limit is then met within a minute).
@@ -59,9 +62,28 @@ def totp_device_confirm(*, device: TOTPDevice) -> TOTPDevice:
     return device
 
 
-def staff_session_restart(*, session) -> None:
+def session_flag(*, session, key: str, user, compute) -> bool:
+    """A fact about the signed-in user kept in the session (SESSION_BACK_OFFICE,
+    SESSION_HAS_DEVICE): worked out once, at login, not on every request.
+    A session from before the key existed gets it on its next request."""
+    value = session.get(key)
+    if not isinstance(value, bool):
+        value = session[key] = bool(compute(user))
+    return value
+
+
+def session_start(*, session, user, now: float) -> None:
+    """At login (also again on a session still open): the facts the
+    middleware reads, and a back-office session's clocks from now."""
+    from .selectors import user_has_two_factor, user_is_back_office
+
+    back_office = session[SESSION_BACK_OFFICE] = user_is_back_office(user)
+    session[SESSION_HAS_DEVICE] = user_has_two_factor(user)
     session.pop(SESSION_STARTED, None)
     session.pop(SESSION_SEEN, None)
+    if back_office:
+        session[SESSION_STARTED] = session[SESSION_SEEN] = int(now)
+        session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
 
 
 def staff_session_expired(*, session, now: float) -> bool:

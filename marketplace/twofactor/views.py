@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 
 from .forms import TOTPCodeForm
 from .selectors import user_confirmed_totp_device, user_must_use_two_factor
-from .services import totp_device_confirm, totp_device_pending
+from .services import SESSION_HAS_DEVICE, totp_device_confirm, totp_device_pending
 
 
 def _next_url(request) -> str:
@@ -87,6 +87,7 @@ class TwoFactorSetupView(_CodeView):
     def form_valid(self, form):
         device = totp_device_confirm(device=self.device)
         otp_login(self.request, device)
+        self.request.session[SESSION_HAS_DEVICE] = True
         messages.success(
             self.request, _("Two-step verification is on. Your next logins will ask for a code.")
         )
