@@ -135,7 +135,7 @@ def archived_models() -> list:
     # Only apps with migrations: a module that defines models in an app
     # without any (Oscar's test factories, in the "oscar" app) registers
     # them all the same, in the one process that imported it.
-    migrated = MigrationLoader(None, ignore_no_migrations=True).migrated_apps
+    migrated = _code_migration_loader().migrated_apps
     models = [
         model
         for model in apps.get_models(include_auto_created=True)
@@ -237,15 +237,22 @@ def _sha256(stream) -> str:
 # --- Migration state -----------------------------------------------------
 
 
+@functools.cache
+def _code_migration_loader() -> MigrationLoader:
+    """The code's migrations (read from disk once: they do not change while
+    the process runs), for the models archived and the migration state."""
+    return MigrationLoader(None, ignore_no_migrations=True)
+
+
 def _code_migrations() -> dict[str, str]:
     """The latest migration of each app, as the code has them."""
-    return dict(sorted(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()))
+    return dict(sorted(_code_migration_loader().graph.leaf_nodes()))
 
 
 def _migration_problem(archived: dict[str, str]) -> str | None:
     """Why this code cannot load an archive made at another migration
     state: rows are only loaded into the tables they were read from."""
-    known = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+    known = _code_migration_loader().graph.nodes
     newer = [f"{app}.{name}" for app, name in sorted(archived.items()) if (app, name) not in known]
     if newer:
         return (
